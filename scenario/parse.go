@@ -378,7 +378,7 @@ func (p *scenarioParser) directive(s *Scenario, cur **Program, w []word, line in
 		}
 		s.Expect = append(s.Expect, e)
 	case "explore":
-		b, ok := p.budget(rest, line)
+		b, ok := p.budget(rest, line, w[0].col)
 		if !ok {
 			// Which budget a row runs under (BudgetFor) depends on the
 			// line left out: Check skips its checks of the rows' proofs.
@@ -660,8 +660,11 @@ var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", 
 // explore [edition=E] strategy=S schedules=N [bound=B] [depth=D] [seed=S] [reduction=R] [proof=N] [proof-bound=B]
 //
 // Every problem of the line is recorded (keep), in file order once sorted;
-// false when there was one.
-func (p *scenarioParser) budget(rest []word, line int) (Budget, bool) {
+// false when there was one. col is the directive's column, where a
+// missing schedules= is reported: a line without it (a line cut short, or
+// one that meant the default budget) would explore a single schedule, or
+// give a dfs search a budget of one run, and say nothing of it.
+func (p *scenarioParser) budget(rest []word, line, col int) (Budget, bool) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
 	before := len(p.probs)
 	args, bad := parseArgs(rest, line)
@@ -723,6 +726,9 @@ func (p *scenarioParser) budget(rest []word, line int) (Budget, bool) {
 		if err != nil {
 			p.keep(p.errAt(line, a.Pos.Col, "explore: %s: %v", keyLabel(clip(a.Key), a.Value, err), err))
 		}
+	}
+	if !seen["schedules"] {
+		p.keep(p.errAt(line, col, "explore: schedules= missing: want schedules=N (1..%d): the schedules a random or pct line runs, a dfs line's run budget", MaxSchedules))
 	}
 	// Which keys the strategy takes depends on the strategy: with an
 	// unknown one, the keys are not checked against it.

@@ -59,7 +59,7 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 			"4:9 explore: bound: only dfs has a preemption bound (strategy pct ignores it)",
 			"4:17 explore: schedules=0: want a number 1..1000000000",
 		}},
-		{"an unknown strategy skips the checks of the keys it takes", "scenario a\n" + guest + "explore strategy=bfs bound=2 x=1\n", []string{
+		{"an unknown strategy skips the checks of the keys it takes", "scenario a\n" + guest + "explore strategy=bfs bound=2 x=1 schedules=1\n", []string{
 			`4:9 explore: strategy: unknown strategy "bfs" (want random, pct or dfs); did you mean dfs?`,
 			`4:30 explore: x: unknown key "x" (want edition, strategy, schedules, bound, depth, seed, reduction, proof, proof-bound)`,
 		}},
@@ -68,7 +68,7 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 			"5:22 explore: schedules=0: want a number 1..1000000000",
 		}},
 		{"an unknown edition skips the row's proof check", "scenario a\n" + guest +
-			"expect draft-2033 proof=3 pass\nexplore strategy=dfs\n", []string{
+			"expect draft-2033 proof=3 pass\nexplore strategy=dfs schedules=1\n", []string{
 			`4:8 expect: unknown edition "draft-2033" (want draft-2023 or virtio-1.4); did you mean draft-2023?`,
 		}},
 		{"a block without operations", "scenario a\nguest g\nexpect draft-2023 violation bogus\n", []string{
@@ -105,7 +105,7 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 // problem it found, in file order, as a *CheckError of *ParseErrors, and
 // one as a *ParseError; a file without problems parses as before.
 func TestParseScenario_EveryProblem(t *testing.T) {
-	_, err := ParseScenario("m.scn", []byte("scenario m\nexpect virtio-1.5 pass\nvfs x\nexplore seed=-1\n"))
+	_, err := ParseScenario("m.scn", []byte("scenario m\nexpect virtio-1.5 pass\nvfs x\nexplore seed=-1 schedules=1\n"))
 	var ce *CheckError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "m.scn:2:8: expect: unknown edition \"virtio-1.5\" (want draft-2023 or virtio-1.4); did you mean virtio-1.4?\n"+

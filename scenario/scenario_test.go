@@ -228,18 +228,18 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"word after the verdict", "scenario a\nexpect draft-2023 pass because\n", "x.scn:2:24: expect: unexpected \"because\" after the verdict (a note starts with --)"},
 		{"knob without its value", "scenario a\nexpect virtio-1.4 reset-vs-mode pass\n", "x.scn:2:19: expect: knob reset-vs-mode without a value: write reset-vs-mode=VALUE (allowed: hold-reply, complete-anyway, reply-on-start) before the verdict"},
 		{"knob without its value after a knob", "scenario a\nexpect draft-2023 read=full flr-vs-mode =defer-flr pass\n", "x.scn:2:29: expect: knob flr-vs-mode without a value: write flr-vs-mode=VALUE (allowed: hold-reply, defer-flr, complete-anyway)"},
-		{"bad strategy", "scenario a\nexplore strategy=bfs\n", "x.scn:2:9: explore: strategy: unknown strategy \"bfs\""},
-		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast\n", "x.scn:2:22: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
-		{"reduction with pct", "scenario a\nexplore strategy=pct reduction=dpor\n", "x.scn:2:22: explore: reduction: only dfs has a reduction (strategy pct ignores it)"},
-		{"bound with pct", "scenario a\nexplore strategy=pct bound=2\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
-		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2\n", "x.scn:2:22: explore: depth: only pct has a depth"},
-		{"proof with dfs", "scenario a\nexplore strategy=dfs proof=100\n", "x.scn:2:22: explore: proof: a dfs line proves its pass rows itself"},
-		{"proof negative", "scenario a\nexplore strategy=pct proof=-1\n", "x.scn:2:22: explore: proof=-1: want a number 0..1000000000"},
-		{"proof not a number", "scenario a\nexplore strategy=random proof=many\n", "x.scn:2:25: explore: proof=many: want a number 0..1000000000"},
-		{"proof-bound with dfs", "scenario a\nexplore strategy=dfs proof-bound=3\n", "x.scn:2:22: explore: proof-bound: a dfs line proves its pass rows at its own bound="},
-		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1\n", "x.scn:2:22: explore: proof-bound=1: want a number 2..64"},
-		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65\n", "x.scn:2:22: explore: proof-bound=65: want a number 2..64"},
-		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x\n", "x.scn:2:25: explore: proof-bound=x: want a number 2..64"},
+		{"bad strategy", "scenario a\nexplore strategy=bfs schedules=1\n", "x.scn:2:9: explore: strategy: unknown strategy \"bfs\""},
+		{"bad reduction", "scenario a\nexplore strategy=dfs reduction=fast schedules=1\n", "x.scn:2:22: explore: reduction: unknown reduction \"fast\" (want sleep, dpor, none, states)"},
+		{"reduction with pct", "scenario a\nexplore strategy=pct reduction=dpor schedules=1\n", "x.scn:2:22: explore: reduction: only dfs has a reduction (strategy pct ignores it)"},
+		{"bound with pct", "scenario a\nexplore strategy=pct bound=2 schedules=1\n", "x.scn:2:22: explore: bound: only dfs has a preemption bound (strategy pct ignores it)"},
+		{"depth with dfs", "scenario a\nexplore strategy=dfs depth=2 schedules=1\n", "x.scn:2:22: explore: depth: only pct has a depth"},
+		{"proof with dfs", "scenario a\nexplore strategy=dfs proof=100 schedules=1\n", "x.scn:2:22: explore: proof: a dfs line proves its pass rows itself"},
+		{"proof negative", "scenario a\nexplore strategy=pct proof=-1 schedules=1\n", "x.scn:2:22: explore: proof=-1: want a number 0..1000000000"},
+		{"proof not a number", "scenario a\nexplore strategy=random proof=many schedules=1\n", "x.scn:2:25: explore: proof=many: want a number 0..1000000000"},
+		{"proof-bound with dfs", "scenario a\nexplore strategy=dfs proof-bound=3 schedules=1\n", "x.scn:2:22: explore: proof-bound: a dfs line proves its pass rows at its own bound="},
+		{"proof-bound below the default", "scenario a\nexplore strategy=pct proof-bound=1 schedules=1\n", "x.scn:2:22: explore: proof-bound=1: want a number 2..64"},
+		{"proof-bound above the limit", "scenario a\nexplore strategy=pct proof-bound=65 schedules=1\n", "x.scn:2:22: explore: proof-bound=65: want a number 2..64"},
+		{"proof-bound not a number", "scenario a\nexplore strategy=random proof-bound=x schedules=1\n", "x.scn:2:25: explore: proof-bound=x: want a number 2..64"},
 		{"row proof zero", "scenario a\nexpect draft-2023 proof=0 pass\n", "x.scn:2:19: expect: proof=0: want a number 1..1000000000"},
 		{"row proof too large", "scenario a\nexpect draft-2023 proof=1000000001 pass\n", "x.scn:2:19: expect: proof=1000000001: want a number 1..1000000000"},
 		{"row proof not a number", "scenario a\nexpect draft-2023 proof=lots pass\n", "x.scn:2:19: expect: proof=lots: want a number 1..1000000000"},
@@ -248,7 +248,9 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"row proof-bound twice", "scenario a\nexpect draft-2023 proof-bound=3 proof-bound=3 pass\n", "x.scn:2:33: expect: proof-bound: given twice"},
 		{"row proof on a violation row", "scenario a\nexpect draft-2023 proof=5 violation live\n", "x.scn:2:19: expect: proof= and proof-bound= are a pass row's (its proof); a violation row is cross-checked instead"},
 		{"row proof-bound on an error row", "scenario a\nexpect draft-2023 read=full proof-bound=3 error flow\n", "x.scn:2:29: expect: proof= and proof-bound= are a pass row's"},
-		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000\n", "x.scn:2:22: explore: depth=1000000000: want a number 1..64"},
+		{"huge depth", "scenario a\nexplore strategy=pct depth=1000000000 schedules=1\n", "x.scn:2:22: explore: depth=1000000000: want a number 1..64"},
+		{"explore without schedules", "scenario a\nexplore strategy=dfs bound=2 reduction=states\n", "x.scn:2:1: explore: schedules= missing: want schedules=N (1..1000000000): the schedules a random or pct line runs, a dfs line's run budget"},
+		{"explore cut short", "scenario a\nexplore \n", "x.scn:2:1: explore: schedules= missing: want schedules=N (1..1000000000)"},
 		{"huge schedules", "scenario a\nexplore schedules=99999999999\n", "x.scn:2:9: explore: schedules=99999999999: want a number 1..1000000000"},
 		{"empty block", "scenario a\nguest vcpu0\nexpect draft-2023 pass\n", "x.scn:2:7: guest vcpu0 has no operations"},
 		{"unterminated quote", "scenario a\nset x=\"abc\n", "x.scn:2:7: unterminated"},
@@ -501,8 +503,8 @@ func TestDirectiveNumbers(t *testing.T) {
 		{"vfs 1 junk", "n.scn:2:7: vfs: \"junk\" after the number: want one number 1..65535"},
 		{"queues 2 3", "n.scn:2:10: queues: \"3\" after the number: want one number 1..64"},
 		{"explore schedules=0x3b9aca01", "n.scn:2:9: explore: schedules=0x3b9aca01: want a number 1..1000000000 (0x3b9aca01 is 1000000001)"},
-		{"explore seed=18446744073709551616", "n.scn:2:9: explore: seed=18446744073709551616: want a number 0..18446744073709551615"},
-		{"explore seed=-1", "n.scn:2:9: explore: seed=-1: want a number 0..18446744073709551615"},
+		{"explore seed=18446744073709551616 schedules=1", "n.scn:2:9: explore: seed=18446744073709551616: want a number 0..18446744073709551615"},
+		{"explore seed=-1 schedules=1", "n.scn:2:9: explore: seed=-1: want a number 0..18446744073709551615"},
 		{"expect virtio-1.4 proof=0b0 pass", "n.scn:2:19: expect: proof=0b0: want a number 1..1000000000 (0b0 is 0)"},
 	}
 	for _, tc := range bad {
@@ -517,7 +519,7 @@ func TestDirectiveNumbers(t *testing.T) {
 func FuzzParseScenario(f *testing.F) {
 	f.Add([]byte(sampleScenario))
 	f.Add([]byte("scenario a\nguest g\n  x \"\\\"\"\n"))
-	f.Add([]byte("scenario a\nexpect draft-2023 proof=9 proof-bound=3 pass -- n\nexplore strategy=pct proof=5\n"))
+	f.Add([]byte("scenario a\nexpect draft-2023 proof=9 proof-bound=3 pass -- n\nexplore strategy=pct proof=5 schedules=9\n"))
 	f.Add([]byte("scenario a\nquestion 0b1\nvfs 0x2\nqueues 0o3\nexplore strategy=pct schedules=0x2 seed=-0\n"))
 	f.Add([]byte("\ufeffscenario a\r\nexpect draft-2023 flr-vs-mode=nope pass\r\n"))
 	f.Add([]byte("scenario \"a\\x00b\"\nguest g\x00\n  probe\n"))
