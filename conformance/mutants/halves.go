@@ -1,6 +1,7 @@
 package mutants
 
 import (
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	membernet "github.com/migsim/migsim/member/net"
 	"github.com/migsim/migsim/pcie"
@@ -22,7 +23,7 @@ var losesHalfWrittenQueueAddress = Mutant{
 		if p, _ := c.Backing.(*membernet.Port); p == nil {
 			return d
 		}
-		return &halfLoser{Device: d, c: c, half: map[halfKey]bool{}}
+		return &halfLoser{Device: d, halfTracker: halfTracker{c: c, half: map[halfKey]bool{}}}
 	},
 }
 
@@ -33,14 +34,38 @@ type halfKey struct {
 	off   spec.CommonCfgField
 }
 
-// halfLoser follows which halves of the queue addresses were written
-// without their other half, and writes 0 to them before every
-// DEV_MODE_SET it passes on.
-type halfLoser struct {
-	member.Device
+// halfTracker follows which halves of the queue addresses the driver
+// wrote without their other half yet, and which queue it selected.
+type halfTracker struct {
 	c    member.Config
 	sel  uint16
 	half map[halfKey]bool
+}
+
+// observe follows a TLP to the common configuration.
+func (h *halfTracker) observe(ev member.Event) {
+	off, ok := bar0Offset(h.c, ev)
+	if !ok || ev.TLP.Kind != pcie.MemWrite || off >= spec.CommonCfgSize {
+		return
+	}
+	f := spec.CommonCfgField(off)
+	if f == spec.CfgQueueSelect && len(ev.TLP.Data) >= 2 {
+		h.sel = uint16(ev.TLP.Data[0]) | uint16(ev.TLP.Data[1])<<8
+	}
+	if other, ok := addressHalves[f]; ok && len(ev.TLP.Data) == 4 {
+		if h.half[halfKey{h.sel, other}] {
+			delete(h.half, halfKey{h.sel, other})
+		} else {
+			h.half[halfKey{h.sel, f}] = true
+		}
+	}
+}
+
+// halfLoser writes 0 to every half written alone before every
+// DEV_MODE_SET it passes on.
+type halfLoser struct {
+	member.Device
+	halfTracker
 }
 
 // addressHalves pairs each half of a 64-bit queue address with its other.
@@ -51,19 +76,7 @@ var addressHalves = map[spec.CommonCfgField]spec.CommonCfgField{
 }
 
 func (d *halfLoser) Handle(ev member.Event) member.Effects {
-	if off, ok := bar0Offset(d.c, ev); ok && ev.TLP.Kind == pcie.MemWrite && off < spec.CommonCfgSize {
-		f := spec.CommonCfgField(off)
-		if f == spec.CfgQueueSelect && len(ev.TLP.Data) >= 2 {
-			d.sel = uint16(ev.TLP.Data[0]) | uint16(ev.TLP.Data[1])<<8
-		}
-		if other, ok := addressHalves[f]; ok && len(ev.TLP.Data) == 4 {
-			if d.half[halfKey{d.sel, other}] {
-				delete(d.half, halfKey{d.sel, other})
-			} else {
-				d.half[halfKey{d.sel, f}] = true
-			}
-		}
-	}
+	d.observe(ev)
 	if _, ok := modeSet(d.c, ev); ok && len(d.half) > 0 {
 		d.clearHalves()
 	}
@@ -92,4 +105,73 @@ func (d *halfLoser) clearHalves() {
 func (d *halfLoser) write(f spec.CommonCfgField, data []byte) {
 	d.Device.Handle(member.Event{Kind: member.EvTLP, TLP: pcie.TLP{Kind: pcie.MemWrite, Requester: 1,
 		Addr: d.c.BAR0 + uint64(f), Data: data}})
+}
+
+// A device that keeps a half-written 64-bit queue address in a side latch
+// until its other half arrives, and saves only the addresses it completed:
+// the VQ_CFG part it returns carries 0 for a half the driver wrote alone
+// (what the address held before the write, in a device brought up from
+// reset), so a destination that the driver finishes the address on
+// completes it with the wrong half. The device itself keeps the half
+// across a stop: only a move loses it.
+
+var savesHalfWrittenAddressAsZero = Mutant{
+	Name:     "saves-half-written-address-as-zero",
+	Doc:      "saves a 64-bit queue address in VQ_CFG only once both its halves are written: a half the driver wrote alone before the stop travels as 0",
+	Editions: v14Only,
+	Wrap: func(c member.Config, d member.Device) member.Device {
+		h := &halfHider{halfTracker: halfTracker{c: c, half: map[halfKey]bool{}}}
+		h.Device = &resultRewriter{Device: d, c: c, rewrite: h.zeroHalves}
+		return h
+	},
+}
+
+// halfHider follows the halves written alone and zeroes them in the VQ_CFG
+// parts of every DEV_PARTS_GET result.
+type halfHider struct {
+	member.Device
+	halfTracker
+}
+
+func (d *halfHider) Handle(ev member.Event) member.Effects {
+	d.observe(ev)
+	return d.Device.Handle(ev)
+}
+
+// zeroHalves rewrites a DEV_PARTS_GET result.
+func (d *halfHider) zeroHalves(req member.AdminRequest, r []byte) []byte {
+	if req.Opcode != uint16(spec.OpDevPartsGet) || len(d.half) == 0 {
+		return r
+	}
+	ps, err := devctx.DecodeParts(r, devctx.DecodeOptions{AnyOrder: true})
+	if err != nil {
+		return r
+	}
+	for i, p := range ps.List {
+		if p.Type != spec.PartVQCfg {
+			continue
+		}
+		v, err := devctx.DecodeVQCfg(p.Value)
+		if err != nil {
+			continue
+		}
+		q := p.VQIndex()
+		for _, a := range []struct {
+			lo, hi spec.CommonCfgField
+			addr   *uint64
+		}{
+			{spec.CfgQueueDescLo, spec.CfgQueueDescHi, &v.Desc},
+			{spec.CfgQueueDriverLo, spec.CfgQueueDriverHi, &v.Driver},
+			{spec.CfgQueueDeviceLo, spec.CfgQueueDeviceHi, &v.Device},
+		} {
+			if d.half[halfKey{q, a.lo}] {
+				*a.addr &^= 0xffffffff
+			}
+			if d.half[halfKey{q, a.hi}] {
+				*a.addr &= 0xffffffff
+			}
+		}
+		ps.List[i] = v.Part(q)
+	}
+	return devctx.EncodeParts(ps.List)
 }

@@ -114,6 +114,7 @@ var all = []Mutant{
 	dropsInterrupts,
 	naksMACTable,
 	losesHalfWrittenQueueAddress,
+	savesHalfWrittenAddressAsZero,
 }
 
 // All returns every mutant (a fresh slice).
