@@ -461,3 +461,18 @@ func TestConform_ScenarioJudgingSomeExits0(t *testing.T) {
 		})
 	}
 }
+
+// TestConform_FailedRequirementsNameTheSpecCommand: the report names a
+// failed requirement by ID only, so stderr gives the migsim spec command
+// that says what each asks of the device.
+func TestConform_FailedRequirementsNameTheSpecCommand(t *testing.T) {
+	code, out, stderr := runSimCLI(t, "conform", "--device", "builtin:mutant/saves-half-written-address-as-zero",
+		"--parts", "device", "--replay-dir", t.TempDir())
+	require.Equal(t, cmdbase.ExitFinding, code, "stderr: %s\n%s", stderr, out)
+	assert.Contains(t, out, "PCI-DEV-02     MUST   Fail")
+	assert.Contains(t, stderr, "migsim conform: migsim spec PCI-DEV-02 prints what each failed requirement asks of the device")
+
+	code, _, stderr = runSimCLI(t, "conform", "--device", "builtin:blk", "--parts", "device", "--replay-dir", t.TempDir())
+	require.Equal(t, cmdbase.ExitOK, code)
+	assert.NotContains(t, stderr, "migsim spec")
+}

@@ -302,6 +302,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if rep.Failed() {
 		traceHint(stderr, rep)
+		specHint(stderr, rep)
 		return cmdbase.ExitFinding
 	}
 	if why := nothingJudged(rep, o.scenarios); why != "" {
@@ -396,6 +397,15 @@ func traceHint(w io.Writer, rep *conformance.Report) {
 				return
 			}
 		}
+	}
+}
+
+// specHint gives, when requirements failed, the command that says what
+// they ask of the device: the report names them by ID only.
+func specHint(w io.Writer, rep *conformance.Report) {
+	if ids := rep.FailedRequirements(); len(ids) > 0 {
+		fmt.Fprintf(w, "migsim conform: migsim spec %s prints what each failed requirement asks of the device, "+
+			"where the virtio spec says so, and the oracles and catalog rows that check it\n", strings.Join(ids, " "))
 	}
 }
 
