@@ -661,9 +661,10 @@ var budgetKeys = []string{"edition", "strategy", "schedules", "bound", "depth", 
 //
 // Every problem of the line is recorded (keep), in file order once sorted;
 // false when there was one. col is the directive's column, where a
-// missing schedules= is reported: a line without it (a line cut short, or
-// one that meant the default budget) would explore a single schedule, or
-// give a dfs search a budget of one run, and say nothing of it.
+// missing schedules= (and a dfs line's missing bound=) is reported: a line
+// without it (a line cut short, or one that meant a default) would explore
+// a single schedule, or give a dfs search a budget of one run (or no
+// preemption), and say nothing of it.
 func (p *scenarioParser) budget(rest []word, line, col int) (Budget, bool) {
 	b := Budget{Line: line, Strategy: "random", Schedules: 1, Depth: 3, Seed: 1}
 	before := len(p.probs)
@@ -745,6 +746,9 @@ func (p *scenarioParser) budget(rest []word, line, col int) (Budget, bool) {
 		p.keep(p.errAt(line, depthAt, "explore: depth: only pct has a depth (strategy %s ignores it)", b.Strategy))
 	}
 	if b.Strategy == "dfs" {
+		if !seen["bound"] {
+			p.keep(p.errAt(line, col, "explore: bound= missing: a dfs line wants bound=B (-1..%d, -1 for none), its preemption bound: without one it would search no preemption at all (bound 0) and prove its pass rows there", MaxBound))
+		}
 		if proofAt > 0 {
 			p.keep(p.errAt(line, proofAt, "explore: proof: a dfs line proves its pass rows itself (proof= is for random and pct)"))
 		}

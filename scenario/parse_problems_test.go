@@ -64,11 +64,11 @@ func TestParseAndCheck_HeaderProblemsWithTheRest(t *testing.T) {
 			`4:30 explore: x: unknown key "x" (want edition, strategy, schedules, bound, depth, seed, reduction, proof, proof-bound)`,
 		}},
 		{"a broken explore line skips the rows' proof checks", "scenario a\n" + guest +
-			"expect draft-2023 proof-bound=3 pass\nexplore strategy=dfs schedules=0\n", []string{
+			"expect draft-2023 proof-bound=3 pass\nexplore strategy=dfs schedules=0 bound=2\n", []string{
 			"5:22 explore: schedules=0: want a number 1..1000000000",
 		}},
 		{"an unknown edition skips the row's proof check", "scenario a\n" + guest +
-			"expect draft-2033 proof=3 pass\nexplore strategy=dfs schedules=1\n", []string{
+			"expect draft-2033 proof=3 pass\nexplore strategy=dfs schedules=1 bound=2\n", []string{
 			`4:8 expect: unknown edition "draft-2033" (want draft-2023 or virtio-1.4); did you mean draft-2023?`,
 		}},
 		{"a block without operations", "scenario a\nguest g\nexpect draft-2023 violation bogus\n", []string{
