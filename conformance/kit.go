@@ -194,14 +194,11 @@ func (k *kit) plan() error {
 		}
 	}
 	if k.cfg.catalog {
-		rows, err := catalogRows()
+		rows, err := selectedRows(k.cfg.scenarios)
 		if err != nil {
 			return err
 		}
 		for _, r := range rows {
-			if k.cfg.scenarios != nil && !slices.Contains(k.cfg.scenarios, r.s.Name) {
-				continue
-			}
 			u := &Unit{Kind: kindRow, Name: r.name(), Edition: r.e.Edition.String(), Requirements: r.requirements(),
 				Expected: r.expected()}
 			k.units = append(k.units, u)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/migsim/migsim/catalog"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -20,7 +21,7 @@ type config struct {
 	knobs     map[string][]string
 	budget    Budget
 	reports   []reportSink
-	scenarios []string
+	scenarios []*scenario.Scenario
 	device    bool
 	catalog   bool
 	replayDir string
@@ -118,19 +119,44 @@ func WriteReport(format string, w io.Writer) Option {
 	}
 }
 
-// Scenarios limits the catalog part to the named scenarios of the
-// embedded catalog. A name the catalog does not have is an error (with a
-// suggestion for a typo), not a run of no rows.
+// Scenarios limits the catalog part to the rows of the named scenarios:
+// each a name of the embedded catalog or a path to a scenario file, told
+// apart as migsim run and explore tell them (catalog.FindScenario: an
+// argument with a '/' or the .scn suffix is a path). A file's rows are
+// judged as a catalog row is, after the catalog scenarios' rows, and its
+// counterexamples record the file (and a copy of it) to replay with. A
+// name the catalog does not have (with a suggestion for a typo) or a file
+// that does not load (its file:line:col) is an error, not a run of no
+// rows; so are two scenarios of one name that differ.
 func Scenarios(names ...string) Option {
 	return func(c *config) {
+		var sel []*scenario.Scenario
 		for _, n := range names {
-			if _, err := catalog.CatalogScenario(n); err != nil {
+			s, err := catalog.FindScenario(n)
+			if err != nil {
 				c.err = fmt.Errorf("conformance: scenarios: %w", err)
 				return
 			}
+			i := slices.IndexFunc(sel, func(o *scenario.Scenario) bool { return o.Name == s.Name })
+			switch {
+			case i < 0:
+				sel = append(sel, s)
+			case sel[i].Hash != s.Hash:
+				c.err = fmt.Errorf("conformance: scenarios: %s and %s both give scenario %s, and differ: their rows would have the same names", shownFile(sel[i]), shownFile(s), s.Name)
+				return
+			}
 		}
-		c.scenarios = slices.Clone(names)
+		c.scenarios = sel
 	}
+}
+
+// shownFile names a scenario as Scenarios was given it: its file, or its
+// name for one of the embedded catalog.
+func shownFile(s *scenario.Scenario) string {
+	if catalog.Embedded(s) {
+		return s.Name
+	}
+	return s.File
 }
 
 // Parts chooses the kit's parts: the per-requirement device tests, the

@@ -43,6 +43,31 @@ func catalogRows() ([]row, error) {
 	return out, nil
 }
 
+// selectedRows lists the rows the kit judges: every catalog row when sel
+// is nil (no Scenarios option), else the rows of sel's scenarios of the
+// embedded catalog, in catalog order, then those of its scenario files,
+// in the order named.
+func selectedRows(sel []*scenario.Scenario) ([]row, error) {
+	all, err := catalogRows()
+	if err != nil || sel == nil {
+		return all, err
+	}
+	var out []row
+	for _, r := range all {
+		if slices.ContainsFunc(sel, func(s *scenario.Scenario) bool { return s.Name == r.s.Name && catalog.Embedded(s) }) {
+			out = append(out, r)
+		}
+	}
+	for _, s := range sel {
+		if !catalog.Embedded(s) {
+			for _, e := range s.Expect {
+				out = append(out, row{s, e})
+			}
+		}
+	}
+	return out, nil
+}
+
 // name is the row's unit name: scenario/edition[/knobs][/set:settings].
 func (r row) name() string {
 	parts := []string{r.s.Name, r.e.Edition.String()}
@@ -306,7 +331,9 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	dir, err := k.replayDir()
 	if err == nil {
 		path := filepath.Join(dir, catalog.ScheduleRegressName(sc))
-		if err = sc.WriteFile(path); err == nil {
+		// A scenario file's path is recorded relative to the schedule's
+		// directory, so that the pair replays from anywhere.
+		if err = catalog.WriteSchedule(sc, path); err == nil {
 			fl.Schedule = path
 		}
 	}

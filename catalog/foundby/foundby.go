@@ -47,6 +47,16 @@ func (o Origin) Text() string {
 	return o.Command
 }
 
+// pathArg is a scenario file's path as a command's --scenario takes it: one
+// without a '/' or the .scn suffix would be read as a catalog name
+// (catalog.FindScenario), so it gets a "./".
+func pathArg(p string) string {
+	if filepath.Ext(p) == ".scn" || strings.ContainsAny(p, "/"+string(filepath.Separator)) {
+		return p
+	}
+	return "./" + p
+}
+
 // Of returns how sc was found. A schedule the reference members found
 // (explore, run, merge) is found again by migsim explore with the
 // scenario (its file, relative to sc.Dir, for a scenario outside the
@@ -74,22 +84,28 @@ func Of(sc *schedfile.Schedule) Origin {
 		return Origin{Unknown: fmt.Sprintf("the conformance kit of a Go program found it with that program's device %s, judging the row %s under %s (the row's exploration:%s): no migsim command runs that device",
 			sc.Device, sc.Scenario, sc.Edition, params)}
 	}
-	if sc.Device != "" {
-		return Origin{Command: devicecmd.Line("conform", "--scenario "+shellquote.Quote(sc.Scenario)+" --spec "+shellquote.Quote(sc.Edition)+" --parts rows",
-			sc.Device, sc.DeviceArgs, sc.DeviceTimeout), Row: strings.TrimPrefix(params, " ")}
-	}
 	scn, gone := sc.Scenario, ""
 	if p := sc.ScenarioFile; p != "" {
 		if !filepath.IsAbs(p) && sc.Dir != "" {
 			p = filepath.Join(sc.Dir, filepath.FromSlash(p))
 		}
-		scn = p
+		scn = pathArg(p)
 		if _, err := os.Stat(p); err != nil && sc.ScenarioText != "" {
 			// Replayed from the text the schedule carries (as
 			// catalog.ScheduleScenario does): a path that names nothing
 			// would not paste, so the command names FILE, that text saved.
 			scn, gone = "FILE", "FILE: the scenario_text this schedule carries, saved to a file ("+p+" is gone)"
 		}
+	}
+	if sc.Device != "" {
+		// A scenario file's counterexample is found again by judging the
+		// device with that file, as migsim explore explores it.
+		row := strings.TrimPrefix(params, " ")
+		if gone != "" {
+			row += "; " + gone
+		}
+		return Origin{Command: devicecmd.Line("conform", "--scenario "+shellquote.Quote(scn)+" --spec "+shellquote.Quote(sc.Edition)+" --parts rows",
+			sc.Device, sc.DeviceArgs, sc.DeviceTimeout), Row: row}
 	}
 	return Origin{Command: catalog.ExploreCommand(scn, sc.Edition, sc.Knobs, sc.Settings) + params, Scenario: gone}
 }

@@ -156,7 +156,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.schedules, "schedules", 0, "cap every exploration at N schedules (0: the budget's); with --bench, the schedules measured")
 	fs.IntVar(&o.shrink, "shrink-replays", 0, "bound the shrinking of a counterexample (0: the budget's)")
 	fs.IntVar(&o.jobs, "jobs", 0, "parallel runs per exploration (default: GOMAXPROCS)")
-	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this catalog scenario's rows (repeat; an unknown name is a usage error)")
+	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this scenario's rows: a catalog name, or a scenario file's path (one with a '/' or the .scn suffix) (repeat; an unknown name or a file that does not load is a usage error)")
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
 	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
@@ -200,10 +200,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.Changed("explain-runs") && !o.explain {
 		return cmdbase.UsageError(stderr, "conform", "--explain-runs goes with --explain")
 	}
-	for _, name := range o.scenarios {
-		if _, err := catalog.CatalogScenario(name); err != nil {
-			return cmdbase.UsageError(stderr, "conform", "--scenario: %s", usererr.Text(err))
-		}
+	named, err := loadScenarios(o.scenarios)
+	if err != nil {
+		return cmdbase.UsageError(stderr, "conform", "--scenario: %s", usererr.Text(err))
 	}
 	gcpolicy.Apply()
 	if o.list {
@@ -305,14 +304,14 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		specHint(stderr, rep)
 		return cmdbase.ExitFinding
 	}
-	if why := nothingJudged(rep, o.scenarios); why != "" {
+	if why := nothingJudged(rep, named); why != "" {
 		fmt.Fprintf(stderr, "migsim conform: nothing judged: %s\n", why)
 		return cmdbase.ExitUsage
 	}
-	for _, name := range o.scenarios {
-		if why := scenarioUnjudged(rep, name); why != "" {
+	for _, n := range named {
+		if why := scenarioUnjudged(rep, n.name); why != "" {
 			// The device tests judged what the run judged.
-			fmt.Fprintf(stderr, "migsim conform: note: --scenario %s judged no requirement: %s\n", name, why)
+			fmt.Fprintf(stderr, "migsim conform: note: --scenario %s judged no requirement: %s\n", n.arg, why)
 		}
 	}
 	return cmdbase.ExitOK

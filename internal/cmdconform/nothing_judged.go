@@ -16,7 +16,7 @@ import (
 // says per --scenario (scenarios) when there are any. A run that judges
 // nothing is not a pass: migsim conform exits 2 on it, as migsim run does
 // on a selection with nothing to judge.
-func nothingJudged(rep *conformance.Report, scenarios []string) string {
+func nothingJudged(rep *conformance.Report, scenarios []scenarioArg) string {
 	if rep.Judged.Judged > 0 {
 		return ""
 	}
@@ -38,8 +38,8 @@ func nothingJudged(rep *conformance.Report, scenarios []string) string {
 		return fmt.Sprintf("every unit (%d) was skipped: %s", len(rep.Units), strings.Join(reasons, "; "))
 	}
 	var whys []string
-	for _, name := range scenarios {
-		whys = append(whys, fmt.Sprintf("--scenario %s: %s", name, scenarioUnjudged(rep, name)))
+	for _, n := range scenarios {
+		whys = append(whys, fmt.Sprintf("--scenario %s: %s", n.arg, scenarioUnjudged(rep, n.name)))
 	}
 	if len(whys) == 0 {
 		could, why := unjudged(rep, func(*conformance.Unit) bool { return true })
@@ -51,7 +51,7 @@ func nothingJudged(rep *conformance.Report, scenarios []string) string {
 	return fmt.Sprintf("%s ran (%s) and judged no requirement; %s", plural.Count(len(ran), "unit"), strings.Join(ran, ", "), strings.Join(whys, "; "))
 }
 
-// scenarioUnjudged says, for a catalog scenario whose rows the run
+// scenarioUnjudged says, for a scenario (of the catalog or a file) whose rows the run
 // selected, which requirements its rows could judge (those they exercise)
 // and why none was judged, or "" when one was.
 func scenarioUnjudged(rep *conformance.Report, name string) string {
