@@ -71,6 +71,12 @@ DEVICE is
                        arguments after -- are passed to it. It is started
                        per catalog row; every request has a deadline (--timeout)
 
+--scenario NAME|FILE (repeat) judges only the rows of those scenarios: a
+catalog name (migsim run --list), or a scenario file of your own, named by a
+path with a '/' or the .scn suffix as migsim run and explore take it (a file
+that does not load is an input error at its file:line:col). A file's rows are
+judged as a catalog row is, and its counterexamples replay as theirs do.
+
 --replay FILE replays a counterexample the kit wrote, with the device (exit
 0 when the recorded finding no longer occurs: the device was fixed; a
 device whose run now diverges from the recording is replayed leniently,
