@@ -3,7 +3,8 @@
 -- `migsim trace FILE --format pcapng --out run.pcapng` writes one record per
 -- packet on an interface of link type LINKTYPE_USER0 (147). Load this file
 -- with `wireshark -N n -X lua_script:docs/migsim.lua run.pcapng` (or tshark;
--- -N n shows the endpoints' names in the address columns), or copy it to
+-- -N n shows the endpoints' names in the address columns; outside the source
+-- tree `migsim dissector --out migsim.lua` writes this file), or copy it to
 -- your personal plugins folder (tshark -G folders). Display filters use the field
 -- names declared below, e.g. `migsim.admin.status != 0` (failed admin
 -- commands), `migsim.mode == 2` (Freeze), `migsim.admin.member == 1`,

@@ -25,6 +25,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/catalog/control"
 	"github.com/migsim/migsim/catalog/foundby"
+	"github.com/migsim/migsim/docs"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/explain"
 	"github.com/migsim/migsim/engine/schedfile"
@@ -82,11 +83,13 @@ type Device struct {
 
 // Write replays sc with the trace recorded and writes NAME.md,
 // NAME.pcapng and NAME.dot under dir, NAME being opt.Name, else the
-// schedule's regression name; schedPath is the schedule file the report's
-// replay command names.
+// schedule's regression name, and the Wireshark dissector beside them
+// (migsim.lua, package docs), which the report's tshark command loads
+// from there; schedPath is the schedule file the report's replay command
+// names.
 // ctx bounds the explanation (an interrupted one says so in the report).
 // It returns the paths of the files it wrote, the Markdown file's first,
-// then the pcapng and the DOT file's.
+// then the pcapng, the DOT file's and the dissector's.
 func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, opt Options) ([]string, error) {
 	var t catalog.Target
 	if opt.Device != nil {
@@ -141,7 +144,8 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	}
 	r := &trace.Report{Schedule: sc, SchedulePath: schedPath, Scenario: scen, Result: res, Events: events,
 		Steps: opt.Steps, PcapngFile: name + ".pcapng", PcapngPath: filepath.Join(dir, name+".pcapng"), DOTFile: name + ".dot",
-		FoundBy: foundby.Of(sc).Text(), Charge: charge}
+		DissectorPath: filepath.Join(dir, docs.DissectorFile),
+		FoundBy:       foundby.Of(sc).Text(), Charge: charge}
 	if d := opt.Device; d != nil {
 		r.Device, r.Reproduce, r.DeviceFlags = d.Name, d.Reproduce, d.Flags
 	}
@@ -155,7 +159,7 @@ func Write(ctx context.Context, sc *schedfile.Schedule, schedPath, dir string, o
 	for _, f := range []struct {
 		name string
 		b    *bytes.Buffer
-	}{{name + ".md", &md}, {name + ".pcapng", &pcap}, {name + ".dot", &dot}} {
+	}{{name + ".md", &md}, {name + ".pcapng", &pcap}, {name + ".dot", &dot}, {docs.DissectorFile, bytes.NewBufferString(docs.Dissector())}} {
 		p := filepath.Join(dir, f.name)
 		if err := keepfile.Replace(p, f.b.Bytes()); err != nil {
 			return nil, fmt.Errorf("report: %w", err)

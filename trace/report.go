@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/migsim/migsim/docs"
 	"github.com/migsim/migsim/engine"
 	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/plural"
@@ -42,6 +43,12 @@ type Report struct {
 	// command, which runs where migsim replay SchedulePath does; empty:
 	// PcapngFile.
 	PcapngPath string
+	// DissectorPath is the Wireshark dissector written beside the pcapng
+	// (DIR/migsim.lua), reached as PcapngPath is, for the tshark command;
+	// empty: none was written, and the Reproduce section writes it first
+	// with `migsim dissector --out migsim.lua`, so that the command works
+	// in any directory, not only in the source tree's root.
+	DissectorPath string
 	// Why is the explanation of the finding: the orderings of two steps
 	// it needs (docs/engine.md, "Explaining"); nil when it was not
 	// explained, and WhyNone then says why.
@@ -293,13 +300,22 @@ func WriteReport(w io.Writer, r *Report) error {
 	for _, c := range reproduce {
 		fmt.Fprintln(&b, c)
 	}
+	lua := r.DissectorPath
+	if lua == "" {
+		lua = docs.DissectorFile
+		fmt.Fprintln(&b, "migsim dissector --out "+lua)
+	}
 	// -N n shows the endpoints' names (the file's name resolution block)
 	// in the Source and Destination columns, not their 10.x addresses.
-	fmt.Fprintf(&b, "tshark -N n -X lua_script:docs/migsim.lua -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote(pcap))
+	fmt.Fprintf(&b, "tshark -N n -X %s -r %s -Y 'migsim.kind == 6 || migsim.kind == 7'\n", shellquote.Quote("lua_script:"+lua), shellquote.Quote(pcap))
 	b.WriteString("```\n")
 	if r.PcapngFile != "" {
-		fmt.Fprintf(&b, "\nThe trace is in [`%s`](%s) (Wireshark with `docs/migsim.lua`; docs/traces.md).\n",
-			r.PcapngFile, r.PcapngFile)
+		with := "the dissector `migsim dissector` writes"
+		if r.DissectorPath != "" {
+			with = "[`" + docs.DissectorFile + "`](" + docs.DissectorFile + ") beside it, the dissector `migsim dissector` writes"
+		}
+		fmt.Fprintf(&b, "\nThe trace is in [`%s`](%s) (Wireshark with %s; docs/traces.md).\n",
+			r.PcapngFile, r.PcapngFile, with)
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("trace: report: %w", err)

@@ -53,8 +53,10 @@ and writes, under DIR, for a schedule named NAME.json:
                a Mermaid sequence diagram, the mode timeline, the mode
                graph's transitions and the replay command (GitHub renders
                the Mermaid blocks)
-  NAME.pcapng  the whole trace, for Wireshark with docs/migsim.lua
+  NAME.pcapng  the whole trace, for Wireshark with migsim.lua
   NAME.dot     the edition's mode machine with the run's transitions drawn
+  migsim.lua   the Wireshark dissector (docs/migsim.lua, as migsim dissector
+               writes it), which the report's tshark command loads
 and prints the path of every file it wrote, one a line ("wrote PATH"), the
 Markdown file's first. See docs/traces.md. The files depend on the schedule
 and the flags alone.

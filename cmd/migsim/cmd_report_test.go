@@ -36,6 +36,7 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 	for _, ext := range []string{".md", ".pcapng", ".dot"} {
 		want += "wrote " + filepath.Join(dir, name+ext) + "\n"
 	}
+	want += "wrote " + filepath.Join(dir, "migsim.lua") + "\n" // the dissector, for the tshark command
 	assert.Equal(t, want, out, "every file it wrote, one a line, the Markdown first")
 	md, err := os.ReadFile(filepath.Join(dir, name+".md"))
 	require.NoError(t, err)
@@ -91,8 +92,9 @@ func TestReport_CanonicalFindingGolden(t *testing.T) {
 		assert.True(t, inPcap[n], "step %d, which the report names, has no packet", n)
 	}
 	// The tshark command reads the pcapng where the command line put it,
-	// beside the report: the temporary --out directory reads as findings.
-	assert.Contains(t, string(md), "\ntshark -N n -X lua_script:docs/migsim.lua -r "+filepath.Join(dir, name+".pcapng")+" ")
+	// beside the report, with the dissector written beside it: the
+	// temporary --out directory reads as findings.
+	assert.Contains(t, string(md), "\ntshark -N n -X lua_script:"+filepath.Join(dir, "migsim.lua")+" -r "+filepath.Join(dir, name+".pcapng")+" ")
 	md = bytes.ReplaceAll(md, []byte(dir), []byte("findings"))
 	golden.Check(t, filepath.Join("testdata", "report", name+".md"), md)
 }

@@ -40,6 +40,7 @@ const traceUsage = `usage: migsim trace FILE [--format pcapng|mermaid|json|text|
 Replays a schedule file strictly (like migsim replay) with the trace recorded,
 and writes it:
   pcapng   one packet per event, for Wireshark with docs/migsim.lua
+           (migsim dissector writes it)
   mermaid  a sequence diagram of the last --window steps before the finding
   json     the run's report: finding, coverage (events per kind), stats, and
            how the file was found (found_by, as replay's "found by:")

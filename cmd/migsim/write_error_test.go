@@ -47,6 +47,7 @@ func TestOutputWriteErrorExits2(t *testing.T) {
 		want    string // on stderr
 	}{
 		{"version", []string{"version"}, cmdbase.ExitOK, "migsim: write stdout: "},
+		{"dissector", []string{"dissector"}, cmdbase.ExitOK, "migsim dissector: write: "},
 		{"help exit", []string{"help", "exit"}, cmdbase.ExitOK, "migsim: write stdout: "},
 		{"--help", []string{"--help"}, cmdbase.ExitOK, "migsim: write stdout: "},
 		{"spec text", []string{"spec"}, cmdbase.ExitOK, "migsim spec: write: "},
