@@ -35,6 +35,7 @@ func writtenInStop(f RunFacts) bool    { return has(f.Written, spec.ModeStop) }
 func notifiedFrozen(f RunFacts) bool   { return has(f.Notified, spec.ModeFreeze) }
 func devCfgFrozen(f RunFacts) bool     { return has(f.DevCfgWritten, spec.ModeFreeze) }
 func reachedQuiesced(f RunFacts) bool  { return reachedStopped(f) || has(f.Reached, spec.ModeFreeze) }
+func halvesAcrossMode(f RunFacts) bool { return f.HalvesAcrossMode }
 
 // broke returns the trigger of a driver-side rule: the host saw it broken.
 func broke(id string) func(RunFacts) bool {
@@ -82,17 +83,21 @@ var reqTriggers = map[string]func(RunFacts) bool{
 	"DRAFT-FLR-01":  flr,
 	"DRAFT-SYNC-01": resetDuringMode,
 	"DRAFT-PCI-01":  reachedQuiesced,
-	"DP-DEV-03":     partsGet,
-	"DP-DEV-06":     partsSet,
-	"DP-DEV-08":     partsOrModeSet,
-	"DP-DEV-09":     stopped,
-	"DP-DEV-10":     reachedStopped,
-	"DP-DEV-11":     stopped,
-	"DP-DEV-12":     resetDuringMode,
-	"DP-DEV-14":     flr,
-	"DP-DEV-04":     deviceBroke("DP-DEV-04"),
-	"DP-DRV-01":     broke("DP-DRV-01"),
-	"DP-DRV-03":     broke("DP-DRV-03"),
+	// A 64-bit field written in halves with a mode change of the member
+	// between them: the member had to keep the lone half (PCI-DEV-02's
+	// independent halves) across it, and carry it in what it migrated.
+	"PCI-DEV-02": halvesAcrossMode,
+	"DP-DEV-03":  partsGet,
+	"DP-DEV-06":  partsSet,
+	"DP-DEV-08":  partsOrModeSet,
+	"DP-DEV-09":  stopped,
+	"DP-DEV-10":  reachedStopped,
+	"DP-DEV-11":  stopped,
+	"DP-DEV-12":  resetDuringMode,
+	"DP-DEV-14":  flr,
+	"DP-DEV-04":  deviceBroke("DP-DEV-04"),
+	"DP-DRV-01":  broke("DP-DRV-01"),
+	"DP-DRV-03":  broke("DP-DRV-03"),
 	// The virtio-net CVQ parts (the receive filters, the MAC and VLAN
 	// tables, the queue pairs) are in every parts result a GET returns and
 	// every SET the owner writes back.

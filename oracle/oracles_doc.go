@@ -165,7 +165,10 @@ device requirement is involved when the trace shows what it is about: a mode the
 successful DEV_MODE_SET, a successful context read or write or parts command, an FLR or a reset
 the host saw in progress, a request of a vCPU or a peer that reached a member in the mode the
 requirement covers (a transparent finding after a write reached a member in Stop names the Stop
-rule; after a Stop nothing reached, it does not). A driver-side rule is named when the host saw
+rule; after a Stop nothing reached, it does not), a 64-bit field of the common configuration
+(queue_desc, queue_driver, queue_device) that a vCPU or a peer wrote in 32-bit halves with a
+mode change of the member the first half reached between them (PCI-DEV-02: the member had to
+keep the lone half across it). A driver-side rule is named when the host saw
 it broken: a vCPU's request reaching a member it had frozen (DRAFT-FLOW-02), a peer's reaching a
 frozen member after a source frozen straight from Active (DRAFT-FLOW-01), a vCPU's access to the
 device configuration of a member it had stopped (DP-DRV-03), a DEV_PARTS_SET sent to a member it

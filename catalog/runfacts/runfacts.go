@@ -48,6 +48,16 @@ type Facts struct {
 	// (driver notifications), DevCfgWritten for writes into the device
 	// configuration. First-seen order.
 	Reached, Written, Notified, DevCfgWritten []spec.Mode
+	// HalvesAcrossMode: a VM-side actor wrote one 32-bit half of a 64-bit
+	// field of a member's common configuration (queue_desc, queue_driver,
+	// queue_device: PCI-DEV-02's lo and hi halves, written independently),
+	// the host then changed that member's mode (a DEV_MODE_SET of it
+	// completed with OK and set another mode), and the actor wrote the
+	// field's other half after that, to whichever member its accesses then
+	// reached (a migration's destination): the member had to keep a lone
+	// half across the mode change. A member's facts have it for the member
+	// the first half reached.
+	HalvesAcrossMode bool
 	// Broken are the driver-side requirements the host saw the run break
 	// (the rules below), in first-seen order.
 	Broken []string
@@ -105,6 +115,16 @@ type memberSeen struct {
 	readAt, writtenAt   int
 }
 
+// lonelyHalf is one half of a 64-bit common-configuration field an actor
+// wrote on its own (Facts.HalvesAcrossMode): the member it reached,
+// whether it was the hi half, and whether the host has changed that
+// member's mode since.
+type lonelyHalf struct {
+	m      *memberSeen
+	hi     bool
+	across bool
+}
+
 // traceEnv is the world a host's ownerview.Record is kept in while Of
 // replays a trace into it: the clock is the time of the event being read.
 type traceEnv struct {
@@ -142,6 +162,7 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 	}
 	members := map[string]*memberSeen{}
 	var order []*memberSeen
+	halves := map[string]*lonelyHalf{} // by actor and field ("vcpu0 32")
 	peerFrozen := false
 	member := func(host string, vf int) *memberSeen {
 		k := memberKey(host, vf)
@@ -196,6 +217,9 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 				f.Modes = addOnce(f.Modes, mode)
 				mf.Modes = addOnce(mf.Modes, mode)
 				m.skipped = m.skipped || mode == spec.ModeFreeze && before.Mode == spec.ModeActive
+				for _, h := range halves {
+					h.across = h.across || h.m == m && mode != before.Mode
+				}
 			}
 			if e.Text == "DEV_CTX_READ" {
 				m.read = true
@@ -236,6 +260,9 @@ func Of(ed spec.Edition, rules spec.Rules, s *scenario.Scenario, events []record
 			}
 			mode := rec.View(vf, true).Mode
 			peerFrozen = f.observeRequest(ed, e, m, mf, mode, kinds[e.From]) || peerFrozen
+			if k := kinds[e.From]; k == scenario.ActorGuest || k == scenario.ActorPeer {
+				f.observeHalf(halves, e, m)
+			}
 		}
 	}
 	for _, m := range order {
@@ -304,6 +331,42 @@ func (f *Facts) observeRequest(ed spec.Edition, e record.TraceEvent, m *memberSe
 	return from == scenario.ActorPeer && mode == spec.ModeFreeze
 }
 
+// observeHalf follows the halves of the 64-bit common-configuration
+// fields that e, a request of a VM-side actor to member m, writes on their
+// own (halves, by actor and field): a 4-byte write of one half waits for
+// the other; the other half written after the host changed the mode of
+// the member the first reached sets HalvesAcrossMode. A write of the same
+// half again starts over; an 8-byte write of both halves is no split.
+func (f *Facts) observeHalf(halves map[string]*lonelyHalf, e record.TraceEvent, m *memberSeen) {
+	off, ok := commonCfgOffset(e.TLP)
+	if !ok || e.TLP.Kind != pcie.MemWrite {
+		return
+	}
+	info, ok := spec.LookupCommonCfgField(uint32(off))
+	if !ok || info.Half == "" {
+		return
+	}
+	lo, hi := off, info.Half == "hi"
+	if hi {
+		lo -= 4
+	}
+	key := fmt.Sprintf("%s %d", e.From, lo)
+	if len(e.TLP.Data) != 4 {
+		delete(halves, key)
+		return
+	}
+	h := halves[key]
+	if h == nil || h.hi == hi {
+		halves[key] = &lonelyHalf{m: m, hi: hi}
+		return
+	}
+	delete(halves, key)
+	if h.across {
+		f.HalvesAcrossMode = true
+		f.member(h.m.host, h.m.vf).HalvesAcrossMode = true
+	}
+}
+
 // member returns the facts of member vf of host, creating them.
 func (f *Facts) member(host string, vf int) *Facts {
 	k := memberKey(host, vf)
@@ -338,6 +401,7 @@ func Merge(facts ...*Facts) Facts {
 		out.Modes = addAll(out.Modes, g.Modes)
 		out.Commands = addAll(out.Commands, g.Commands)
 		out.FLR, out.Reset = out.FLR || g.FLR, out.Reset || g.Reset
+		out.HalvesAcrossMode = out.HalvesAcrossMode || g.HalvesAcrossMode
 		out.Reached = addAll(out.Reached, g.Reached)
 		out.Written = addAll(out.Written, g.Written)
 		out.Notified = addAll(out.Notified, g.Notified)

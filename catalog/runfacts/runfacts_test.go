@@ -257,3 +257,42 @@ func TestOfMembers(t *testing.T) {
 		})
 	}
 }
+
+// HalvesAcrossMode: one half of a 64-bit queue address written on its
+// own, the host changing that member's mode, then the other half written
+// (to whichever member): a member that kept the lone half across the
+// change. Not when the mode did not change, when both halves came before
+// it, in one 8-byte write, from the hypervisor, or for another field.
+func TestOfHalvesAcrossMode(t *testing.T) {
+	descLo := uint64(pcie.BAR0CommonCfg) + uint64(spec.CfgQueueDescLo)
+	descHi := uint64(pcie.BAR0CommonCfg) + uint64(spec.CfgQueueDescHi)
+	drvHi := uint64(pcie.BAR0CommonCfg) + uint64(spec.CfgQueueDriverHi)
+	lo := request("vcpu0", 1, pcie.MemWrite, descLo, 1, 2, 3, 4)
+	hi := request("vcpu0", 1, pcie.MemWrite, descHi, 0, 0, 0, 0)
+	hiOnVF2 := request("vcpu0", 2, pcie.MemWrite, descHi, 0, 0, 0, 0)
+	stop := draftMode(1, spec.ModeStop)
+	for _, tc := range []struct {
+		name   string
+		events []record.TraceEvent
+		want   bool
+	}{
+		{"lo, a stop, hi", []record.TraceEvent{lo, stop, hi}, true},
+		{"hi, a stop, lo", []record.TraceEvent{hi, stop, lo}, true},
+		{"lo, a stop, hi on the member the accesses moved to", []record.TraceEvent{lo, stop, hiOnVF2}, true},
+		{"lo, hi, a stop", []record.TraceEvent{lo, hi, stop}, false},
+		{"lo, a mode set to the mode it had, hi", []record.TraceEvent{lo, draftMode(1, spec.ModeActive), hi}, false},
+		{"lo, another member's stop, hi", []record.TraceEvent{lo, draftMode(2, spec.ModeStop), hi}, false},
+		{"lo, a stop, lo again, hi", []record.TraceEvent{lo, stop, request("vcpu0", 2, pcie.MemWrite, descLo, 1, 2, 3, 4), hiOnVF2}, false},
+		{"an 8-byte write, a stop, hi", []record.TraceEvent{request("vcpu0", 1, pcie.MemWrite, descLo, 1, 2, 3, 4, 0, 0, 0, 0), stop, hi}, false},
+		{"lo, a stop, another field's hi", []record.TraceEvent{lo, stop, request("vcpu0", 1, pcie.MemWrite, drvHi, 0, 0, 0, 0)}, false},
+		{"the hypervisor's halves", []record.TraceEvent{request("hv", 1, pcie.MemWrite, descLo, 1, 2, 3, 4), stop, request("hv", 1, pcie.MemWrite, descHi, 0, 0, 0, 0)}, false},
+		{"another actor's hi", []record.TraceEvent{lo, stop, request("p2p", 1, pcie.MemWrite, descHi, 0, 0, 0, 0)}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := Of(spec.Draft2023, spec.DefaultRules(spec.Draft2023), factsScenario, tc.events)
+			assert.Equal(t, tc.want, f.HalvesAcrossMode)
+			assert.Equal(t, tc.want, f.Members["src.vf1"] != nil && f.Members["src.vf1"].HalvesAcrossMode, "the member the first half reached")
+			assert.Equal(t, tc.want, Merge(&f).HalvesAcrossMode)
+		})
+	}
+}
