@@ -49,6 +49,7 @@ func TestOutputFileErrorsExit2(t *testing.T) {
 	reportDir, mdAsDir := dirAt(flrFindingName + ".md")
 	reportOut, reportMDAsDir := dirAt(flrFindingName + ".md")
 	_, asDir := dirAt("out.json")
+	luaOut, luaAsDir := dirAt("migsim.lua")
 	runFlr := []string{"run", "--progress", "never", "--spec", "draft-2023"}
 	conform := []string{"conform", "--device", "builtin:blk", "--parts", "device", "--budget", "short"}
 	for _, tc := range []struct {
@@ -66,6 +67,9 @@ func TestOutputFileErrorsExit2(t *testing.T) {
 		{"run --cpuprofile, a directory", append(runFlr, "--cpuprofile", asDir, smokeScenario), asDir},
 		{"report --out, a report file a directory", []string{"report", "--explain-runs", "0", "--out", reportOut, schedule}, reportMDAsDir},
 		{"report --out below a file", []string{"report", "--out", missing, schedule}, missing},
+		{"report --out, the dissector a directory", []string{"report", "--explain-runs", "0", "--out", luaOut, schedule}, luaAsDir},
+		{"dissector --out below a file", []string{"dissector", "--out", filepath.Join(missing, "migsim.lua")}, missing},
+		{"dissector --out, a full disk", []string{"dissector", "--out", "/dev/full"}, "/dev/full"},
 		{"trace --out, a missing directory", []string{"trace", "--format", "text", "--out", filepath.Join(missing, "t.txt"), schedule}, missing},
 		{"trace --out, a directory", []string{"trace", "--format", "text", "--out", asDir, schedule}, asDir},
 		{"explore --out below a file", []string{"explore", "--scenario", smokeScenario, "--progress", "never", "--out", missing}, missing},
