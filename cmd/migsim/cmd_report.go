@@ -168,8 +168,10 @@ func runReport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // writeRunReports writes a report for every row of `migsim run` that ends
 // in a finding with a shrunk schedule: the schedule file and the report
-// files under dir, each named on stdout ("wrote PATH").
+// files under dir, each named on stdout ("wrote PATH") once: every report
+// writes the one dissector file (migsim.lua) beside its capture again.
 func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, stdout io.Writer) error {
+	named := map[string]bool{}
 	for i := range rows {
 		o := &rows[i]
 		if o.Schedule == nil || o.Schedule.Finding == nil {
@@ -188,7 +190,10 @@ func writeRunReports(ctx context.Context, rows []catalog.Outcome, dir string, st
 			return fmt.Errorf("report: %s: %w", sched, err)
 		}
 		for _, p := range append([]string{sched}, wrote...) {
-			fmt.Fprintf(stdout, "wrote %s\n", p)
+			if !named[p] {
+				named[p] = true
+				fmt.Fprintf(stdout, "wrote %s\n", p)
+			}
 		}
 	}
 	return nil

@@ -122,6 +122,25 @@ func TestReport_FLRArc(t *testing.T) {
 	assert.Regexp(t, `"Freeze" -> "Active" \[color="#1f77b4", fontcolor="#1f77b4", style=dotted, penwidth=2, label="FLR: src\.vf1@\d+"\];`, string(dot))
 }
 
+// migsim run --report-dir of several findings names every file it wrote
+// once: each report writes the one dissector beside its capture.
+func TestReport_RunReportDirNamesEachFileOnce(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runSimCLI(t, "run", "--spec", "draft-2023", "--report-dir", dir,
+		"common-config-write-in-freeze", "config-write-while-frozen")
+	require.Equal(t, cmdbase.ExitOK, code, "stderr: %s\n%s", stderr, out)
+	mds, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	require.NoError(t, err)
+	require.Len(t, mds, 2, "two finding rows: %s", stderr)
+	lua := filepath.Join(dir, "migsim.lua")
+	_, err = os.Stat(lua)
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(stderr, "wrote "+lua+"\n"), "the dissector is named once: %s", stderr)
+	for _, md := range mds {
+		assert.Equal(t, 1, strings.Count(stderr, "wrote "+md+"\n"), "each report is named once: %s", stderr)
+	}
+}
+
 // migsim run --report-dir writes a schedule and a report per finding; the
 // report's replay command names the schedule written beside it.
 func TestReport_RunReportDir(t *testing.T) {
