@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,12 +16,7 @@ import (
 // unless MIGSIM_REQUIRE_NODE is set (.ci/run sets it), which makes it fail.
 func jsblkProg(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		if os.Getenv("MIGSIM_REQUIRE_NODE") != "" {
-			t.Fatalf("MIGSIM_REQUIRE_NODE is set but node is not installed: %v", err)
-		}
-		t.Skip("node not installed: examples/jsblk is not run (.ci/run requires it)")
-	}
+	requiredTool(t, "node", "MIGSIM_REQUIRE_NODE", "examples/jsblk is not run")
 	prog, err := filepath.Abs("../../examples/jsblk/jsblk.js")
 	require.NoError(t, err)
 	info, err := os.Stat(prog)

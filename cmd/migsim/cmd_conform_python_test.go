@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,21 +12,6 @@ import (
 	"github.com/migsim/migsim/internal/cmdbase"
 )
 
-// python3Path returns the python3 interpreter. Without it the test skips,
-// unless MIGSIM_REQUIRE_PYTHON3 is set (.ci/run sets it), which makes it
-// fail.
-func python3Path(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("python3")
-	if err != nil {
-		if os.Getenv("MIGSIM_REQUIRE_PYTHON3") != "" {
-			t.Fatalf("MIGSIM_REQUIRE_PYTHON3 is set but python3 is not installed: %v", err)
-		}
-		t.Skip("python3 not installed: examples/pyblk and examples/pynet are not run (.ci/run requires it)")
-	}
-	return p
-}
-
 // The devices in Python that docs/device-protocol.md points to pass the
 // device tests and a few catalog rows through the protocol, as the docs say
 // to run them: examples/pyblk (virtio-blk, virtio-1.4) and examples/pynet
@@ -37,7 +21,7 @@ func python3Path(t *testing.T) string {
 // under the short budget), enough to judge requirements beside the device
 // tests.
 func TestConform_PythonExamplePasses(t *testing.T) {
-	python3Path(t)
+	requiredTool(t, "python3", "MIGSIM_REQUIRE_PYTHON3", "examples/pyblk and examples/pynet are not run")
 	t.Setenv("PYTHONUNBUFFERED", "")
 	tests := []struct {
 		prog      string

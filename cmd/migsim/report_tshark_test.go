@@ -12,20 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tsharkBin returns the tshark binary. Without it the test skips, unless
-// MIGSIM_REQUIRE_TSHARK is set (.ci/run sets it), which makes it fail.
-func tsharkBin(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("tshark")
-	if err != nil {
-		if os.Getenv("MIGSIM_REQUIRE_TSHARK") != "" {
-			t.Fatalf("MIGSIM_REQUIRE_TSHARK is set but tshark is not installed: %v", err)
-		}
-		t.Skip("tshark not installed (apt-get install tshark; .ci/run installs it)")
-	}
-	return p
-}
-
 // shell runs a command line in dir with sh and returns its stdout and
 // stderr.
 func shell(t *testing.T, dir, line string) (string, string) {
@@ -55,7 +41,7 @@ func tsharkQuiet(stderr string) bool {
 // writes the same file, docs/migsim.lua byte for byte, and tshark decodes
 // the trace with it as well.
 func TestReport_TsharkLineWorksOutsideTheRepository(t *testing.T) {
-	tshark := tsharkBin(t)
+	tshark := requiredTool(t, "tshark", "MIGSIM_REQUIRE_TSHARK", "the report's tshark line is not run (apt-get install tshark)")
 	bin := migsimBinary(t)
 	dir := t.TempDir()
 	b, err := os.ReadFile(canonicalFinding)
