@@ -120,43 +120,56 @@ func WriteReport(format string, w io.Writer) Option {
 }
 
 // Scenarios limits the catalog part to the rows of the named scenarios:
-// each a name of the embedded catalog or a path to a scenario file, told
-// apart as migsim run and explore tell them (catalog.FindScenario: an
-// argument with a '/' or the .scn suffix is a path). A file's rows are
-// judged as a catalog row is, after the catalog scenarios' rows, and its
-// counterexamples record the file (and a copy of it) to replay with. A
-// name the catalog does not have (with a suggestion for a typo) or a file
-// that does not load (its file:line:col) is an error, not a run of no
-// rows; so are two scenarios of one name that differ.
+// each a name of the embedded catalog or a path to a scenario file
+// (SelectScenarios). A file's rows are judged as a catalog row is, after
+// the catalog scenarios' rows, and its counterexamples record the file
+// (and a copy of it) to replay with. An argument SelectScenarios refuses
+// is an error, not a run of no rows.
 func Scenarios(names ...string) Option {
 	return func(c *config) {
-		var sel []*scenario.Scenario
-		for _, n := range names {
-			s, err := catalog.FindScenario(n)
-			if err != nil {
-				c.err = fmt.Errorf("conformance: scenarios: %w", err)
-				return
-			}
-			i := slices.IndexFunc(sel, func(o *scenario.Scenario) bool { return o.Name == s.Name })
-			switch {
-			case i < 0:
-				sel = append(sel, s)
-			case sel[i].Hash != s.Hash:
-				c.err = fmt.Errorf("conformance: scenarios: %s and %s both give scenario %s, and differ: their rows would have the same names", shownFile(sel[i]), shownFile(s), s.Name)
-				return
-			}
+		sel, err := SelectScenarios(names)
+		if err != nil {
+			c.err = fmt.Errorf("conformance: scenarios: %w", err)
+			return
 		}
-		c.scenarios = sel
+		c.scenarios = nil
+		for _, s := range sel {
+			c.scenarios = append(c.scenarios, s.Scenario)
+		}
 	}
 }
 
-// shownFile names a scenario as Scenarios was given it: its file, or its
-// name for one of the embedded catalog.
-func shownFile(s *scenario.Scenario) string {
-	if catalog.Embedded(s) {
-		return s.Name
+// SelectedScenario is a scenario one argument of Scenarios gave: the
+// argument as given and the scenario it loaded.
+type SelectedScenario struct {
+	Arg      string
+	Scenario *scenario.Scenario
+}
+
+// SelectScenarios loads the scenarios args name, as migsim run and
+// explore tell names from paths (catalog.FindScenario: an argument with a
+// '/' or the .scn suffix is a path): a catalog name the catalog lacks (with
+// the nearest name) or a file that does not load (file:line:col, checked
+// against the world's vocabulary) is an error, and so are two arguments
+// that give one scenario name but differ (a file that declares a catalog
+// scenario's name, two files of one name): their rows would have the same
+// unit names. The same scenario given twice is selected once.
+func SelectScenarios(args []string) ([]SelectedScenario, error) {
+	var out []SelectedScenario
+	for _, a := range args {
+		s, err := catalog.FindScenario(a)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(out, func(o SelectedScenario) bool { return o.Scenario.Name == s.Name })
+		switch {
+		case i < 0:
+			out = append(out, SelectedScenario{Arg: a, Scenario: s})
+		case out[i].Scenario.Hash != s.Hash:
+			return nil, fmt.Errorf("%s and %s both give scenario %s, and differ: their rows would have the same names; rename one (its scenario line) or run them apart", out[i].Arg, a, s.Name)
+		}
 	}
-	return s.File
+	return out, nil
 }
 
 // Parts chooses the kit's parts: the per-requirement device tests, the

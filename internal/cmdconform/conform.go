@@ -206,7 +206,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if fs.Changed("explain-runs") && !o.explain {
 		return cmdbase.UsageError(stderr, "conform", "--explain-runs goes with --explain")
 	}
-	named, err := loadScenarios(o.scenarios)
+	named, err := conformance.SelectScenarios(o.scenarios)
 	if err != nil {
 		return cmdbase.UsageError(stderr, "conform", "--scenario: %s", usererr.Text(err))
 	}
@@ -315,9 +315,9 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return cmdbase.ExitUsage
 	}
 	for _, n := range named {
-		if why := scenarioUnjudged(rep, n.name); why != "" {
+		if why := scenarioUnjudged(rep, n.Scenario.Name); why != "" {
 			// The device tests judged what the run judged.
-			fmt.Fprintf(stderr, "migsim conform: note: --scenario %s judged no requirement: %s\n", n.arg, why)
+			fmt.Fprintf(stderr, "migsim conform: note: --scenario %s judged no requirement: %s\n", n.Arg, why)
 		}
 	}
 	return cmdbase.ExitOK

@@ -16,7 +16,7 @@ import (
 // says per --scenario (scenarios) when there are any. A run that judges
 // nothing is not a pass: migsim conform exits 2 on it, as migsim run does
 // on a selection with nothing to judge.
-func nothingJudged(rep *conformance.Report, scenarios []scenarioArg) string {
+func nothingJudged(rep *conformance.Report, scenarios []conformance.SelectedScenario) string {
 	if rep.Judged.Judged > 0 {
 		return ""
 	}
@@ -39,7 +39,7 @@ func nothingJudged(rep *conformance.Report, scenarios []scenarioArg) string {
 	}
 	var whys []string
 	for _, n := range scenarios {
-		whys = append(whys, fmt.Sprintf("--scenario %s: %s", n.arg, scenarioUnjudged(rep, n.name)))
+		whys = append(whys, fmt.Sprintf("--scenario %s: %s", n.Arg, scenarioUnjudged(rep, n.Scenario.Name)))
 	}
 	if len(whys) == 0 {
 		could, why := unjudged(rep, func(*conformance.Unit) bool { return true })
