@@ -134,6 +134,12 @@ func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
 	return s, nil
 }
 
+// IsScenarioPath reports whether FindScenario reads arg as a scenario
+// file's path (it has a '/' or the .scn suffix) rather than a catalog name.
+func IsScenarioPath(arg string) bool {
+	return path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator))
+}
+
 // FindScenario resolves a scenario argument: a path to an existing file
 // (anything containing a '/' or ending in .scn is taken as a path), else a
 // name in the embedded catalog. A name the catalog lacks that is also the
@@ -141,7 +147,7 @@ func LoadScenario(file string, src []byte) (*scenario.Scenario, error) {
 func FindScenario(arg string) (*scenario.Scenario, error) {
 	// A directory of scenarios (gen --out's) is named by its files.
 	files := filepath.Join(arg, "*.scn")
-	if path.Ext(arg) == ".scn" || strings.ContainsAny(arg, "/"+string(os.PathSeparator)) {
+	if IsScenarioPath(arg) {
 		s, err := LoadScenarioFile(arg)
 		if st, serr := os.Stat(arg); err != nil && serr == nil && st.IsDir() {
 			return nil, fmt.Errorf("%w; a directory is not a scenario: name its scenario files (%s)", err, files)

@@ -48,10 +48,9 @@ func (o Origin) Text() string {
 }
 
 // pathArg is a scenario file's path as a command's --scenario takes it: one
-// without a '/' or the .scn suffix would be read as a catalog name
-// (catalog.FindScenario), so it gets a "./".
+// catalog.FindScenario would read as a catalog name gets a "./".
 func pathArg(p string) string {
-	if filepath.Ext(p) == ".scn" || strings.ContainsAny(p, "/"+string(filepath.Separator)) {
+	if catalog.IsScenarioPath(p) {
 		return p
 	}
 	return "./" + p
