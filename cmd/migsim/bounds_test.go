@@ -181,6 +181,17 @@ func TestHelpFlagsAndExit(t *testing.T) {
 	code, out, _ = runSimCLI(t, "help", "replay")
 	assert.Equal(t, cmdbase.ExitOK, code)
 	assert.Contains(t, out, "usage: migsim replay")
+	code, out, _ = runSimCLI(t, "help", "bench", "vfs")
+	assert.Equal(t, cmdbase.ExitOK, code)
+	assert.True(t, strings.HasPrefix(out, "usage: migsim bench vfs "), out)
+	// A word after the topic is refused, not ignored.
+	for _, args := range [][]string{{"help", "run", "x"}, {"help", "flags", "x"}, {"help", "exit", "x"}, {"help", "bench", "vfs", "x"}} {
+		code, out, stderr = runSimCLI(t, args...)
+		assert.Equal(t, cmdbase.ExitUsage, code, "%q", args)
+		assert.Empty(t, out, "%q", args)
+		assert.Equal(t, fmt.Sprintf("migsim help: unexpected argument %q after %q (help takes one topic: a command, flags or exit)\n", args[len(args)-1], strings.Join(args[1:len(args)-1], " ")),
+			stderr, "%q", args)
+	}
 }
 
 // vfs 65535 runs: the hosts enable every VF, the VM migrates the one its

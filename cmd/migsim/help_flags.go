@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -47,6 +48,20 @@ func help(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stdout)
 		return cmdbase.ExitOK
+	}
+	// `help bench vfs` is a subcommand's usage; any other word after the
+	// topic is refused, not ignored: `help run x` would otherwise answer
+	// a question the user did not ask.
+	if len(args) > 1 {
+		topic, extra := args[0], args[1]
+		if slices.Contains(subcommands[args[0]], args[1]) {
+			if len(args) == 2 {
+				return commands[args[0]].run([]string{args[1], "--help"}, stdin, stdout, stdout)
+			}
+			topic, extra = args[0]+" "+args[1], args[2]
+		}
+		fmt.Fprintf(stderr, "migsim help: unexpected argument %q after %q (help takes one topic: a command, flags or exit)\n", extra, topic)
+		return cmdbase.ExitUsage
 	}
 	switch args[0] {
 	case "flags":
