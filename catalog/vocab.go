@@ -152,9 +152,14 @@ func CheckTarget(s *scenario.Scenario, ed spec.Edition, knobs []string, settings
 		if err := scenario.CheckKnobFor(k, ed); err != nil {
 			return fmt.Errorf("--knob %s: %w", k, err)
 		}
+		// A knob of the other edition is named with the flag and the value
+		// given, as an unknown one is.
+		name, _, _ := strings.Cut(k, "=")
+		if err := spec.CheckKnobApplies(ed, name); err != nil {
+			return fmt.Errorf("--knob %s: %w", k, err)
+		}
 		// The last of two values would win silently: the run would not be
 		// the one the command line seems to ask for.
-		name, _, _ := strings.Cut(k, "=")
 		if seen[name] {
 			return fmt.Errorf("--knob %s: knob %s given twice", k, name)
 		}

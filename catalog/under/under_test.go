@@ -61,7 +61,7 @@ func TestTarget(t *testing.T) {
 		{name: "knob twice", file: resetRacing, o: Override{Knobs: []string{"reset-vs-mode=hold-reply", "reset-vs-mode=reply-on-start"}},
 			err: "knob reset-vs-mode given twice"},
 		{name: "knob of the other edition", file: resetRacing, o: Override{Edition: "virtio-1.4", Knobs: []string{"read=full"}},
-			err: "target reset-racing-stop virtio-1.4: knob read does not apply to virtio-1.4"},
+			err: "target reset-racing-stop virtio-1.4: --knob read=full: knob read does not apply to virtio-1.4"},
 		{name: "edition garbage", file: resetRacing, o: Override{Edition: "virtio-9"},
 			err: `--spec: unknown edition "virtio-9" (want draft-2023 or virtio-1.4)`},
 		{name: "unknown setting", file: resetRacing, o: Override{Settings: []string{"nope=1"}},

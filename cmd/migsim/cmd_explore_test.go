@@ -355,7 +355,7 @@ func TestExplore_UsageErrorsExit2(t *testing.T) {
 		{"empty shard", []string{"explore", "--scenario", smokeScenario, "--shard", ""}, `--shard ""`},
 		{"bad knob", []string{"explore", "--scenario", smokeScenario, "--knob", "flr-vs-mode=maybe"}, `unknown value "maybe"`},
 		{"knob of another edition", []string{"explore", "--scenario", smokeScenario, "--spec", "virtio-1.4", "--knob", "transitions=strict-chain"},
-			"knob transitions does not apply to virtio-1.4"},
+			"--knob transitions=strict-chain: knob transitions does not apply to virtio-1.4"},
 		{"bad setting", []string{"explore", "--scenario", smokeScenario, "--set", "novalue"}, `--set "novalue"`},
 		{"bad edition", []string{"explore", "--scenario", smokeScenario, "--spec", "1.4"}, `unknown edition "1.4"`},
 		{"extra argument", []string{"explore", "--scenario", smokeScenario, "extra"}, "unexpected arguments"},
