@@ -229,7 +229,10 @@ func TestUnknownKnobSaidOnce(t *testing.T) {
 		want string
 	}{
 		{[]string{"spec", "--knob", "speed=fast"}, `migsim spec: --knob speed=fast: unknown knob "speed" (knobs: `},
-		{[]string{"spec", "--spec", "virtio-1.4", "--knob", "read=full"}, "migsim spec: --knob: knob read does not apply to virtio-1.4"},
+		{[]string{"spec", "--spec", "virtio-1.4", "--knob", "read=full"}, "migsim spec: --knob read=full: knob read does not apply to virtio-1.4"},
+		{[]string{"spec", "--spec", "virtio-1.4", "--knob", "flr-vs-mode=complete-anyway", "--knob", "read=full"},
+			"migsim spec: --knob read=full: knob read does not apply to virtio-1.4"},
+		{[]string{"spec", "--format", "dot", "--knob", "cap-group=sriov"}, "migsim spec: --knob cap-group=sriov: knob cap-group does not apply to draft-2023"},
 		{[]string{"conform", "--device", "builtin:blk", "--knob", "speed=fast"}, `migsim conform: --knob speed=fast: unknown knob "speed" (knobs: `},
 		{[]string{"explore", "--scenario", smokeScenario, "--knob", "speed=fast"}, `--knob speed=fast: unknown knob "speed" (knobs: `},
 	} {

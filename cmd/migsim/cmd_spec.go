@@ -117,6 +117,12 @@ func runSpec(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		if ed == 0 && len(editions) > 1 {
 			kvs = applicable(e, kvs)
 		}
+		// Each knob alone first, so that the error names the one given.
+		for _, kv := range kvs {
+			if _, err := spec.ParseRules(e, []string{kv}); err != nil {
+				return usageErr("--knob %s: %s", kv, usererr.Text(err))
+			}
+		}
 		r, err := spec.ParseRules(e, kvs)
 		if err != nil {
 			return usageErr("--knob: %s", usererr.Text(err))
