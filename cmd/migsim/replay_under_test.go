@@ -67,7 +67,7 @@ func TestReplayUnder(t *testing.T) {
 		{"unknown value", []string{reset, "--knob", "reset-vs-mode=nope"}, cmdbase.ExitUsage, nil,
 			`--knob reset-vs-mode=nope: knob reset-vs-mode: unknown value "nope" (allowed: `},
 		{"knob of the other edition", []string{reset, "--spec", "virtio-1.4", "--knob", "read=full"}, cmdbase.ExitUsage, nil,
-			"migsim replay: target reset-racing-stop virtio-1.4: knob read does not apply to virtio-1.4"},
+			"migsim replay: target reset-racing-stop virtio-1.4: --knob read=full: knob read does not apply to virtio-1.4"},
 		{"setting the scenario does not take", []string{reset, "--set", "nope=1"}, cmdbase.ExitUsage, nil,
 			"migsim replay: target reset-racing-stop draft-2023: --set: unknown setting nope"},
 		{"setting without a value", []string{reset, "--set", "x"}, cmdbase.ExitUsage, nil, `migsim replay: --set "x": want key=value`},
