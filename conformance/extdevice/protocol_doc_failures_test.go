@@ -175,7 +175,7 @@ func virtio14Failures() []failureCase {
 			r := newRefAdmin(t, ed, spec.DefaultRules(ed))
 			return r.do(set, adminq.PartsSet{Parts: partsOf(r)}.Encode(), 0)
 		}},
-		{spec.OpDevPartsSet.String(), "stopped, a part whose length differs from the device's, or parts that do not decode", "DP-DEV-05",
+		{spec.OpDevPartsSet.String(), "stopped, a part whose length differs from the device's (a PCI_COMMON_CFG part's: its field's size at the offset its selector names, a queue address also as its two 32-bit halves), or parts that do not decode", "DP-DEV-05",
 			func(t *testing.T) member.AdminCompletion {
 				r := newRefAdmin(t, ed, spec.DefaultRules(ed))
 				ps, err := devctx.DecodeParts(partsOf(r), devctx.DecodeOptions{})
@@ -183,6 +183,35 @@ func virtio14Failures() []failureCase {
 				ps.List[0].Value = ps.List[0].Value[:len(ps.List[0].Value)-1]
 				stop(r)
 				return r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts(ps.List)}.Encode(), 0)
+			}},
+		{spec.OpDevPartsSet.String(), "stopped, DEV_FEATURES or DRV_FEATURES with a feature bit the device does not offer", "DP-DEV-06",
+			func(t *testing.T) member.AdminCompletion {
+				r := newRefAdmin(t, ed, spec.DefaultRules(ed))
+				stop(r)
+				c := r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{
+					devctx.NewPart(spec.PartDevFeatures, devctx.FeatureWords{1 << 63}.Encode())})}.Encode(), 0)
+				return same(t, c, r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{
+					devctx.NewPart(spec.PartDrvFeatures, devctx.FeatureWords{1 << 63}.Encode())})}.Encode(), 0))
+			}},
+		{spec.OpDevPartsSet.String(), "stopped, a VQ_CFG or VQ_NOTIFY_CFG part for a queue the device does not have (its selector at or past `num_queues`), " +
+			"or a VQ_CFG queue_size that is not a power of two up to `queue_size_max`", "DP-DEV-08",
+			func(t *testing.T) member.AdminCompletion {
+				r := newRefAdmin(t, ed, spec.DefaultRules(ed))
+				stop(r)
+				c := r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 7, make([]byte, 32))})}.Encode(), 0)
+				c = same(t, c, r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQNotifyCfg, 7, make([]byte, 8))})}.Encode(), 0))
+				return same(t, c, r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{devctx.NewVQPart(spec.PartVQCfg, 0, append([]byte{3, 0, 0xff, 0xff}, make([]byte, 28)...))})}.Encode(), 0))
+			}},
+		{spec.OpDevPartsSet.String(), "stopped, a part of a type the device does not carry (a virtio-blk device given NET_CVQ_CFG) without the OPTIONAL flag; " +
+			"an OPTIONAL one is ignored (DP-DEV-07)", "",
+			func(t *testing.T) member.AdminCompletion {
+				r := newRefAdmin(t, ed, spec.DefaultRules(ed))
+				stop(r)
+				opt := devctx.NewPart(spec.PartNetCVQCfg, make([]byte, 8))
+				opt.Flags = spec.PartFlagOptional
+				require.Equal(t, spec.StatusOK, r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{opt})}.Encode(), 0).Status,
+					"an OPTIONAL part the device does not carry is ignored")
+				return r.do(set, adminq.PartsSet{Parts: devctx.EncodeParts([]devctx.Part{devctx.NewPart(spec.PartNetCVQCfg, make([]byte, 8))})}.Encode(), 0)
 			}},
 	}
 }
