@@ -52,7 +52,7 @@ func TestProtocolDocVirtio14(t *testing.T) {
 			referenceCommonCfgParts(t) + "; a SET may carry any other field at its offset and size (a le64 queue address whole or as its 32-bit halves, docs/context-format.md), a read-only or per-queue one included, which the device accepts and does not apply (DP-DEV-06: DEVICE_STATUS and VQ_CFG carry those)"},
 		{spec.PartDeviceStatus, referenceSimplePart(t, spec.PartDeviceStatus, "the device status byte (device_status; selector 0)")},
 		{spec.PartVQCfg, fmt.Sprintf("%d bytes, one part per virtqueue (below)", spec.VQCfgSize)},
-		{spec.PartVQNotifyCfg, fmt.Sprintf("%d bytes, one part per virtqueue: le16 queue_notify_off, le16 queue_notif_config_data, u8 reserved[4]", spec.VQNotifyCfgSize)},
+		{spec.PartVQNotifyCfg, fmt.Sprintf("%d bytes, one part per virtqueue: le16 queue_notify_off, le16 queue_notif_config_data, u8 reserved[4]; the reference's are both the queue's index (its doorbell's place in the notify region, \"Constants\"), read-only: a SET checks the part's length and queue and applies nothing", spec.VQNotifyCfgSize)},
 		{spec.PartNetCVQCfg, "virtio-net's control virtqueue state (\"Device parts\" of the network device)"},
 	} {
 		fmt.Fprintf(&b, "| %s | %#x | %s |\n", p.t, uint16(p.t), p.value)

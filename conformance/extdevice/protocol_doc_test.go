@@ -77,7 +77,7 @@ func TestProtocolDocConstants(t *testing.T) {
 		{"BAR0", pcie.BAR0CommonCfg, "struct virtio_pci_common_cfg"},
 		{"BAR0", pcie.BAR0ISR, "ISR status (1 byte, read clears)"},
 		{"BAR0", pcie.BAR0DeviceCfg, fmt.Sprintf("device-specific configuration (%#x bytes; virtio-blk: struct virtio_blk_config; virtio-net: struct virtio_net_config)", pcie.BAR0DeviceCfgLen)},
-		{"BAR0", pcie.BAR0Notify, fmt.Sprintf("notify region: queue q's doorbell at %#x + %d·q (notify_off_multiplier %d)", pcie.BAR0Notify, pcie.NotifyMultiplier, pcie.NotifyMultiplier)},
+		{"BAR0", pcie.BAR0Notify, fmt.Sprintf("notify region: queue q's doorbell at %#x + %d·q (notify_off_multiplier %d; queue_notify_off of the common configuration reads q for queue q, which is how the driver finds the doorbell)", pcie.BAR0Notify, pcie.NotifyMultiplier, pcie.NotifyMultiplier)},
 		{"BAR0", pcie.BAR0MSIXTable, fmt.Sprintf("MSI-X table, %d bytes per entry (address le64, data le32, vector control le32)", pcie.MSIXEntrySize)},
 		{"BAR0", pcie.BAR0MSIXPBA, "MSI-X pending bit array"},
 		{"BAR0", pcie.BAR0Size, "size of BAR0"},
