@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
@@ -88,6 +89,9 @@ func CheckVM(s *scenario.Scenario) error {
 			if p.guest != nil {
 				msg = "guest " + p.guest.Name + ": " + msg
 			}
+			if p.peer != nil {
+				msg = "peer " + p.peer.Name + ": " + msg
+			}
 			return vmError(s, e, p.at, msg)
 		}
 	}
@@ -132,18 +136,43 @@ func CheckVMFor(s *scenario.Scenario, ed spec.Edition, settings []scenario.Arg) 
 		if p.guest != nil {
 			return fmt.Errorf("guest %s (line %d): %s", p.guest.Name, p.guest.Line, p.msg)
 		}
+		if p.peer != nil {
+			return fmt.Errorf("peer %s (line %d): %s", p.peer.Name, p.at.Line, p.msg)
+		}
 		return errors.New(p.msg)
 	}
 	return nil
 }
 
 // vfDeviceProblem is what checkVFDevice refuses: msg, about the token at
-// (of guest, when a guest's driver is at fault; msg then leaves the guest
-// to the caller to name).
+// (of guest, when a guest's driver is at fault, or of peer, when one of its
+// operations is; msg then leaves the actor to the caller to name).
 type vfDeviceProblem struct {
 	at    scenario.Pos
 	guest *scenario.Program
+	peer  *scenario.Program
 	msg   string
+}
+
+// checkWirePeers refuses a peer that plays the network (WireVerbs: rx,
+// link, announce) in a world of virtio-blk VFs under ed: a blk VF has no
+// port, so the operation could only fail in the run without migration,
+// which would make every row of the scenario a defect instead of an input
+// error.
+func checkWirePeers(s *scenario.Scenario, ed spec.Edition) *vfDeviceProblem {
+	for _, p := range s.Actors {
+		if p.Kind != scenario.ActorPeer || (p.Edition != 0 && p.Edition != ed) {
+			continue
+		}
+		for _, op := range p.Ops {
+			if WireVerbs.Has(op.Verb, 0) {
+				return &vfDeviceProblem{at: scenario.Pos{Line: op.Line, Col: op.Col}, peer: p,
+					msg: fmt.Sprintf("%s: the VFs are not virtio-net: the network's operations (%s) need set %s=%s",
+						op.Verb, strings.Join(WireVerbs.Names(0), ", "), SettingVFDevice, VFDeviceNet)}
+			}
+		}
+	}
+	return nil
 }
 
 // checkVFDevice checks at load what building the world would refuse for
@@ -180,6 +209,9 @@ func checkVFDevice(s *scenario.Scenario, ed spec.Edition, settings []scenario.Ar
 		}
 	}
 	if wrong == nil {
+		if dev == VFDeviceBlk {
+			return checkWirePeers(s, ed)
+		}
 		return nil
 	}
 	why := fmt.Sprintf("set %s=… names the VFs' device type", SettingVFDevice)

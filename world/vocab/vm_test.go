@@ -85,6 +85,10 @@ func TestCheckVMDeviceTypes(t *testing.T) {
 			"m.scn:4:9: expect draft-2023 (line 6): guest n: driver net does not bind blk VFs (set vf-device=… names the VFs' device type)"},
 		{"default driver on net VFs", "scenario m\nvfs 1\nqueues 3\nguest  d\n  probe\nexpect draft-2023 set:vf-device=net pass\n",
 			"m.scn:4:8: expect draft-2023 (line 6): guest d: driver blk does not bind net VFs (set vf-device=… names the VFs' device type)"},
+		{"the network's operations on blk VFs", "scenario m\nvfs 1\nguest d\n  probe\npeer w\n  rx n=3\nexpect virtio-1.4 pass\n",
+			"m.scn:6:3: expect virtio-1.4 (line 7): peer w: rx: the VFs are not virtio-net: the network's operations (rx, link, announce) need set vf-device=net"},
+		{"link of an edition's peer", "scenario m\nvfs 1\nguest d\n  probe\npeer w edition=draft-2023\n  link down\nexpect virtio-1.4 pass\nexpect draft-2023 pass\n",
+			"m.scn:6:3: expect draft-2023 (line 8): peer w: link: the VFs are not virtio-net: the network's operations (rx, link, announce) need set vf-device=net"},
 		{"net VFs without a queue pair", "scenario m\nvfs 1\nqueues 1\nguest n driver=net\n  probe\nexpect draft-2023 set:vf-device=net pass\n",
 			"m.scn:6:23: expect draft-2023: a virtio-net VF needs at least 2 queues (queues 2N+1: N pairs and the control queue), the scenario has 1"},
 	} {
