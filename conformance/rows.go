@@ -15,6 +15,7 @@ import (
 	"github.com/migsim/migsim/conformance/devicetest"
 	"github.com/migsim/migsim/conformance/extdevice"
 	"github.com/migsim/migsim/engine"
+	"github.com/migsim/migsim/engine/schedfile"
 	"github.com/migsim/migsim/internal/shellquote"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/oracle"
@@ -330,12 +331,7 @@ func (k *kit) counterexample(fl *Failure, r row, f member.Factory, rep engine.Re
 	}
 	dir, err := k.replayDir()
 	if err == nil {
-		path := filepath.Join(dir, catalog.ScheduleRegressName(sc))
-		// A scenario file's path is recorded relative to the schedule's
-		// directory, so that the pair replays from anywhere.
-		if err = catalog.WriteSchedule(sc, path); err == nil {
-			fl.Schedule = path
-		}
+		fl.Schedule, err = keepSchedule(sc, filepath.Join(dir, catalog.ScheduleRegressName(sc)))
 	}
 	if err != nil {
 		fl.Message += "; the counterexample was not written: " + err.Error()
@@ -386,6 +382,23 @@ func (k *kit) charge(t catalog.Target, f member.Factory, r row, res engine.Resul
 	setFactory(&t, k.dev, f)
 	ch, err := chargeRun(t, k.refs, r.requirements(), res.Seed, res.Choices, res.Finding)
 	return ch, err == nil
+}
+
+// keepSchedule writes the counterexample sc to path, or, when path holds
+// another schedule (an earlier run's: another device's, or this device's
+// before a fix), to the first free edition of it, NAME.1.json, NAME.2.json
+// and so on (keepfile.Write), as migsim explore keeps its schedule files:
+// the replay command an earlier report printed still replays what it
+// found. It returns the path that holds sc. A scenario file's path is
+// recorded relative to the schedule's directory, so that the pair replays
+// from anywhere.
+func keepSchedule(sc *schedfile.Schedule, path string) (string, error) {
+	b, err := catalog.ScheduleBytes(sc, path)
+	if err != nil {
+		return "", err
+	}
+	p, _, err := keepfile.Write(path, b)
+	return p, err
 }
 
 // replayDir returns (and creates) the directory of counterexamples.

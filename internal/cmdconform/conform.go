@@ -165,7 +165,7 @@ func Run(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs.StringArrayVar(&o.scenarios, "scenario", nil, "judge only this scenario's rows: a catalog name, or a scenario file's path (one with a '/' or the .scn suffix) (repeat; an unknown name or a file that does not load is a usage error)")
 	fs.StringVar(&o.parts, "parts", "all", "what to run: all, device (the device tests) or rows (the catalog rows)")
 	fs.StringArrayVar(&o.reports, "report", nil, "write the report as FORMAT (text, json, junit) to stdout, or FORMAT=FILE (repeat); text goes to stdout unless a FORMAT does")
-	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written")
+	fs.StringVar(&o.replayDir, "replay-dir", "conform-replays", "where counterexamples are written (a file already there is kept: a new one takes NAME.1.json, …)")
 	fs.DurationVar(&o.timeout, "timeout", extdevice.DefaultTimeout, "exec devices: the wall-clock deadline of every request, the hello included (more than 0s, at most 10m; without it 5s, and 30s for the hello, which waits for the program to start)")
 	fs.IntVar(&o.procs, "procs", 0, "exec devices: processes per row (default: GOMAXPROCS)")
 	fs.StringVar(&o.replay, "replay", "", "replay a counterexample schedule FILE with the device")
