@@ -3,6 +3,7 @@ package mutants
 import (
 	"encoding/binary"
 
+	"github.com/migsim/migsim/devctx"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/pcie"
 	"github.com/migsim/migsim/spec"
@@ -58,6 +59,68 @@ func (s *queueSnoop) observe(c member.Config, ev member.Event) {
 	case spec.CfgQueueDeviceHi:
 		set(s.device, true)
 	}
+}
+
+// learnRestore takes the queue addresses a restore gave the device: a
+// DEV_PARTS_SET's VQ_CFG parts (virtio-1.4) or a DEV_CTX_WRITE's PCI_VQ_CFG
+// field (draft-2023) that the device answered OK in fx. A destination's
+// driver writes no queue address to the common configuration, yet the
+// device holds one from then on, as a real device would.
+func (s *queueSnoop) learnRestore(ev member.Event, fx member.Effects) {
+	if ev.Kind != member.EvAdmin || !completedOK(fx, ev.Admin.Tag) {
+		return
+	}
+	learn := func(q, size uint16, desc, driver, device uint64) {
+		if s.driver == nil {
+			s.desc, s.driver, s.device, s.size = map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint64{}, map[uint16]uint16{}
+		}
+		s.size[q], s.desc[q], s.driver[q], s.device[q] = size, desc, driver, device
+	}
+	data := ev.Admin.Data
+	switch ev.Admin.Opcode {
+	case uint16(spec.OpDevPartsSet):
+		if len(data) < spec.ResourceObjCmdHeaderSize {
+			return
+		}
+		ps, err := devctx.DecodeParts(data[spec.ResourceObjCmdHeaderSize:], devctx.DecodeOptions{})
+		if err != nil {
+			return
+		}
+		for _, p := range ps.List {
+			if p.Type != spec.PartVQCfg {
+				continue
+			}
+			if v, err := devctx.DecodeVQCfg(p.Value); err == nil {
+				learn(p.VQIndex(), v.QueueSize, v.Desc, v.Driver, v.Device)
+			}
+		}
+	case uint16(spec.DraftOpDevCtxWrite):
+		ctx, err := devctx.DecodeDraftContext(data)
+		if err != nil {
+			return
+		}
+		for _, f := range ctx.Fields {
+			if f.Type != spec.FieldPCIVQCfg {
+				continue
+			}
+			if l, err := devctx.DecodeVQCfgList(f.Value); err == nil {
+				for _, q := range l.Queues {
+					learn(q.Index, q.Size, q.Desc, q.Driver, q.Device)
+				}
+			}
+		}
+	}
+}
+
+// completedOK reports whether fx completes the admin command tag with
+// status OK.
+func completedOK(fx member.Effects, tag uint64) bool {
+	for _, c := range fx.Completions {
+		if c.Tag == tag {
+			return c.Status == spec.StatusOK
+		}
+	}
+	return false
 }
 
 // duplicateLastUsed writes the last used element of a split ring again

@@ -66,6 +66,7 @@ type prefetcher struct {
 func (d *prefetcher) Handle(ev member.Event) member.Effects {
 	d.qs.observe(d.c, ev)
 	fx := d.Device.Handle(ev)
+	d.qs.learnRestore(ev, fx)
 	if isDoorbell(d.c, ev) && d.Device.Status().Mode.Quiesced() {
 		q := uint16((ev.TLP.Addr - d.c.BAR0 - pcie.BAR0Notify) / pcie.NotifyMultiplier)
 		if avail, ok := d.qs.driver[q]; ok && avail != 0 {
