@@ -33,8 +33,15 @@ type Judged struct {
 }
 
 // Reasons of an unjudged requirement that count as ForDevice: the
-// prefixes of the skip reasons of the device's type and declarations.
-var forDevicePrefixes = []string{"not for a virtio-", "not for the editions the device declares", "needs "}
+// prefixes of the skip reasons of the device's type and declarations. A
+// knob's reason, "needs K=V; the device implements K=W", holds the
+// separator the reasons are joined with, so its second half is one of
+// them too (knobImplements).
+var forDevicePrefixes = []string{"not for a virtio-", "not for the editions the device declares", "needs ", knobImplements}
+
+// knobImplements begins the second half of the reason of a unit that
+// needs a knob value the device does not implement (kit.skipReason).
+const knobImplements = "the device implements "
 
 // judged counts the report's requirements.
 func (r *Report) judged() Judged {

@@ -26,6 +26,11 @@ func TestJudged(t *testing.T) {
 			req(verdictNotCovered, "binds the driver")},
 			Judged{Judged: 1, Total: 5, ForDevice: 2, NotExercised: 1, NotCovered: 1},
 			"judged 1 of 5 requirements; 4 not judged: 2 not for this device, 1 not exercised, 1 not covered by the kit (see the Skip, Not exercised and Not covered lines)"},
+		{"a knob value the device does not implement", []RequirementResult{
+			req(verdictSkip, "needs mode-after-flr=keep; the device implements mode-after-flr=running"),
+			req(verdictSkip, "needs mode-after-flr=keep; the device implements mode-after-flr=running; "+notSelected)},
+			Judged{Total: 2, ForDevice: 1, NotSelected: 1},
+			"judged 0 of 2 requirements; 2 not judged: 1 not for this device, 1 not selected by this run (see the Skip, Not exercised and Not covered lines)"},
 		{"selection and other", []RequirementResult{req(verdictSkip, notSelected),
 			req(verdictSkip, editionNotSelected+": a draft-2023 unit (the run judges virtio-1.4)"),
 			req(verdictSkip, "not run: interrupted"),

@@ -242,7 +242,7 @@ func (k *kit) skipReason(e spec.Edition, rules spec.Rules) string {
 			vals = []string{kn.Get(spec.DefaultRules(e))}
 		}
 		if !slices.Contains(vals, v) {
-			return fmt.Sprintf("needs %s=%s; the device implements %s=%s", kn.Name, v, kn.Name, strings.Join(vals, "|"))
+			return fmt.Sprintf("needs %s=%s; %s%s=%s", kn.Name, v, knobImplements, kn.Name, strings.Join(vals, "|"))
 		}
 	}
 	return ""
