@@ -94,7 +94,24 @@ func Parse(s Spec) (conformance.Device, []spec.Edition, error) {
 		return nil, nil, fmt.Errorf("--device %q: a device of the Go program that ran the conformance kit, which migsim cannot build: "+
 			"replay with it in that program (conformance.Replay), or name builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", s.Name)
 	}
-	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH", s.Name)
+	return nil, nil, fmt.Errorf("--device %q: want builtin:blk, builtin:net, builtin:mutant/NAME or exec:PATH%s", s.Name, prefixHint(s.Name))
+}
+
+// prefixHint suggests the device a value without its prefix names: a
+// builtin's name (blk, net, mutant/NAME) or a program's path, a file that
+// exists ("./mydev" for exec:./mydev); "" for neither.
+func prefixHint(name string) string {
+	if name == "blk" || name == "net" || strings.HasPrefix(name, "mutant/") {
+		return fmt.Sprintf("; did you mean %q?", "builtin:"+name)
+	}
+	if fi, err := os.Stat(name); err == nil && !fi.IsDir() {
+		path := name
+		if !strings.ContainsRune(path, os.PathSeparator) {
+			path = "./" + path
+		}
+		return fmt.Sprintf("; did you mean %q? (a program is named exec:PATH)", ExecPrefix+path)
+	}
+	return ""
 }
 
 // lookPathCause drops exec.LookPath's own wrapping ("exec: \"x\": ") and
