@@ -16,6 +16,7 @@ import (
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/internal/cmdbase"
+	"github.com/migsim/migsim/internal/keepfile"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -259,14 +260,17 @@ func TestConform_PartsDeviceWritesNoReplays(t *testing.T) {
 	assert.NotContains(t, stderr, "--replay-dir")
 }
 
-// TestConform_ReplayDirWriteFailureExits2: a counterexample the file
-// system refuses (here its file name is taken by a directory) is an output
-// file the command could not write: exit 2, naming the path, as for
-// --report's files, not 1 for the device's failure.
+// TestConform_ReplayDirWriteFailureExits2: a counterexample that cannot
+// be written (here its file name and every edition of it, NAME.1.json to
+// NAME.9999.json, are taken by directories: a file already there is never
+// replaced) is an output file the command could not write: exit 2, naming
+// the path, as for --report's files, not 1 for the device's failure.
 func TestConform_ReplayDirWriteFailureExits2(t *testing.T) {
 	dir := t.TempDir()
 	taken := filepath.Join(dir, "smoke-migrate_draft-2023.json")
-	require.NoError(t, os.Mkdir(taken, 0o755))
+	for n := 0; n <= keepfile.MaxEditions; n++ {
+		require.NoError(t, os.Mkdir(keepfile.Edition(taken, n), 0o755))
+	}
 	code, out, stderr := runSimCLI(t, "conform", "--budget", "short", "--scenario", "smoke-migrate", "--replay-dir", dir,
 		"--device", "builtin:mutant/mode-get-lies")
 	require.Equal(t, cmdbase.ExitUnwritten, code, "stderr: %s\n%s", stderr, out)

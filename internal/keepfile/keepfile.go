@@ -92,7 +92,10 @@ func Write(path string, data []byte) (string, bool, error) {
 			return p, true, nil
 		}
 	}
-	return "", false, fmt.Errorf("write %s: %s to %s are all taken by other files", path, Edition(path, 1), Edition(path, MaxEditions))
+	// A *fs.PathError, as the file system's own errors are, so that a
+	// command counts it as an output file it could not write (exit 2).
+	return "", false, &fs.PathError{Op: "write", Path: path,
+		Err: fmt.Errorf("%s to %s are all taken by other files", Edition(path, 1), Edition(path, MaxEditions))}
 }
 
 // Replace makes data the content of path, replacing whatever file is

@@ -2,6 +2,7 @@ package keepfile
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -77,6 +78,22 @@ func TestWrite(t *testing.T) {
 }
 
 // A directory that is not there is an error naming the file.
+// TestWrite_AllTaken: when the name and every edition of it hold other
+// files, Write fails with a *fs.PathError naming the name, as the file
+// system's errors do, so that a command reports an output file it could
+// not write.
+func TestWrite_AllTaken(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.json")
+	for n := 0; n <= MaxEditions; n++ {
+		require.NoError(t, os.WriteFile(Edition(path, n), []byte("other"), 0o644))
+	}
+	_, _, err := Write(path, []byte("A"))
+	var pe *fs.PathError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, path, pe.Path)
+	assert.Equal(t, fmt.Sprintf("write %s: %s to %s are all taken by other files", path, Edition(path, 1), Edition(path, MaxEditions)), err.Error())
+}
+
 func TestWrite_NoDirectory(t *testing.T) {
 	_, _, err := Write(filepath.Join(t.TempDir(), "missing", "s.json"), []byte("A"))
 	require.Error(t, err)
