@@ -81,7 +81,7 @@ func TestProtocolDocConstants(t *testing.T) {
 		{"BAR0", pcie.BAR0MSIXTable, fmt.Sprintf("MSI-X table, %d bytes per entry (address le64, data le32, vector control le32)", pcie.MSIXEntrySize)},
 		{"BAR0", pcie.BAR0MSIXPBA, "MSI-X pending bit array"},
 		{"BAR0", pcie.BAR0Size, "size of BAR0"},
-		{"config", pcie.PMCapOffset, "power management capability; writing D3hot (3) to PMCSR (+4) starts a transition: a `pm` timer"},
+		{"config", pcie.PMCapOffset, "power management capability; a write to PMCSR (+4) that changes PowerState (bits 0-1), D0 (0) to D3hot (3) or back, starts a transition: a `pm` timer; D1 and D2, which a VF need not support, are ignored (PowerState keeps its value)"},
 		{"config", pcie.PCIeCapOffset, fmt.Sprintf("PCI Express capability; Device Control at +%#x, bit 15 Initiate FLR: an FLR, a `flr` timer", pcie.PCIeDevCtl)},
 		{"config", pcie.MSIXCapOffset, "MSI-X capability"},
 		{"config", pcie.VirtioCommonCapOffset, "virtio PCI capabilities: common, notify, ISR, device configuration"},
