@@ -45,16 +45,33 @@ type factoryDevice struct {
 	name    string
 	f       member.Factory
 	builtin bool
+	// net marks a NetFactoryDevice's (probeFactory).
+	net bool
 }
 
 func (d factoryDevice) Name() string { return d.name }
 
 func (d factoryDevice) Open() (member.Factory, func() error, error) {
+	if err := d.probe(); err != nil {
+		return nil, nil, err
+	}
 	return d.f, func() error { return nil }, nil
 }
 
 func (d factoryDevice) Declares() ([]spec.Edition, map[string][]string, error) {
+	if err := d.probe(); err != nil {
+		return nil, nil, err
+	}
 	return slices.Clone(spec.Editions), extdevice.AllKnobs(), nil
+}
+
+// probe checks a caller's factory (probeFactory); migsim's own are known
+// to build their type.
+func (d factoryDevice) probe() error {
+	if d.builtin {
+		return nil
+	}
+	return probeFactory(d.f, d.net)
 }
 
 // ExecDevice is an external device: the command argv, started per row,

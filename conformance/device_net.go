@@ -15,7 +15,7 @@ import (
 // counterexample files record it as go:NAME, which migsim cannot rebuild
 // (BuiltinDevice's are recorded by their names).
 func NetFactoryDevice(name string, f member.Factory) Device {
-	return netDevice{factoryDevice{name: name, f: f}}
+	return netDevice{factoryDevice{name: name, f: f, net: true}}
 }
 
 type netDevice struct{ factoryDevice }
