@@ -37,6 +37,12 @@ type Device interface {
 // line is the call conformance.Replay with this Device (or ReplayCommand's);
 // migsim replay, trace and report of such a file take --device
 // (builtin:blk for the reference), and exit 2 without it.
+//
+// The kit judges it as a virtio-blk device (NetFactoryDevice is the
+// virtio-net one) and refuses, before any unit runs, a nil f, an f that
+// builds a nil device, and an f whose devices name another device type
+// (member.Core.Type: a virtio-net core given here). A wrapper that names
+// no type is judged as the type it is given as.
 func FactoryDevice(name string, f member.Factory) Device { return factoryDevice{name: name, f: f} }
 
 // factoryDevice is an in-process device; builtin marks one BuiltinDevice

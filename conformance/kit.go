@@ -35,6 +35,16 @@ import (
 // go:mydevice.New in a counterexample file), so that reports of two
 // devices tell them apart; RunDevice with FactoryDevice names it
 // otherwise.
+//
+// Run judges f's devices as virtio-blk devices (FactoryDevice); a
+// virtio-net device is RunDevice(t, NetFactoryDevice(name, f)). What f
+// must do is member.Factory's contract. When the kit cannot start (a bad
+// option, a factory FactoryDevice refuses) Run fails t with the reason and
+// returns nil. The report writes itself as text, JSON or JUnit
+// (Report.Write, or the WriteReport option); a failing row's
+// Failure.Schedule is its counterexample, under ReplayDir, which
+// Replay(FactoryDevice(name, f), path, cfg) replays with the device
+// (ExampleFactoryDevice).
 func Run[X T[X]](t X, f member.Factory, opts ...Option) *Report {
 	t.Helper()
 	return RunDevice(t, FactoryDevice(factoryName(f), f), opts...)
@@ -58,7 +68,8 @@ func factoryName(f member.Factory) string {
 	return name
 }
 
-// RunDevice is Run for any Device (an external process, say).
+// RunDevice is Run for any Device (an external process, say). It fails t
+// and returns nil when the kit cannot start.
 func RunDevice[X T[X]](t X, d Device, opts ...Option) *Report {
 	t.Helper()
 	k, err := newKit(d, opts)

@@ -74,6 +74,14 @@ func ScheduleTarget(ctx context.Context, d Device, sc *schedfile.Schedule) (t ca
 // ReplayLenient tells whether the recorded finding still occurs. A zero
 // cfg.MaxSteps replays under the bound the schedule ran with: its length
 // when its finding is the step bound, else at least its length.
+//
+// For a file the kit wrote with a Go program's device (recorded as
+// go:NAME), d is that program's device again: FactoryDevice(name, f) with
+// the same factory (the name need not be the recorded one), or the
+// ServedDevice. cfg.Trace receives one line per scheduler step; the run's
+// events as `migsim trace --format text` prints them are ReplayRecorded's
+// Events, with a trace.StepLog as cfg.Trace for the steps:
+// trace.WriteTextSteps(w, r.Events, steps.Steps).
 func Replay(d Device, path string, cfg engine.RunConfig) (engine.Result, error) {
 	res, _, err := ReplayExplained(context.Background(), d, path, cfg, 0)
 	return res, err

@@ -48,6 +48,41 @@ type Config struct {
 // Factory builds a member device from its configuration. blk.New (the
 // reference virtio-blk) is the default; a vendor model or a bug-injecting
 // wrapper is another Factory.
+//
+// A device of one's own is most easily a device type on the virtio core:
+// a DeviceType whose NewBackend builds the type's Backend, and a Factory
+// that returns NewCore(c, thatType), as blk.New does; the core then does
+// the transport, the migration modes, the admin commands and the context
+// (docs/device-model.md, section 0, "Core and backends"). A wrapper that
+// embeds the Device of another Factory and changes some events' effects
+// (a planted bug) is another; a Device written whole is a third.
+//
+// Whoever runs the devices (a world, the conformance kit) calls the
+// Factory for every member it builds: each VF of each host, the source's
+// and the destination's, in every run it builds, and from several
+// goroutines at once when runs go in parallel. So a Factory:
+//
+//   - honours c: Edition and Rules (the knobs; the conformance kit takes a
+//     Go device to implement every value unless told otherwise,
+//     conformance.Knobs), the sizes, VF, RID and BAR0 (memory TLPs carry
+//     absolute addresses), Mem (every DMA goes through it) and Cfg;
+//   - shares nothing between the devices it builds but c.Backing, the
+//     host-side resource a migration's source and destination share: a
+//     *blk.Disk (any blk.Storage) for a virtio-blk VF, a *net.Port for a
+//     virtio-net one; a device that writes its disk elsewhere is not seen
+//     by the checks that read the disk;
+//   - builds a deterministic device: the same events in the same order
+//     give the same effects (a replay, a shrink and the kit's
+//     determinism check rely on it).
+//
+// A search with state pruning hashes a member that is not a Core by
+// walking its fields: state the device keeps behind a func, a channel, a
+// package variable or outside the process is not seen, and two states
+// that differ only there are taken as one (an external device implements
+// Opaque instead). Optional interfaces: Pure (Status and ContextDigest
+// change nothing; a wrapper that embeds the interface Device does not
+// inherit it), Releaser (the device holds something outside the process
+// until released), Opaque and InputChained (its state is elsewhere).
 type Factory func(Config) Device
 
 // Defaults of Config.
