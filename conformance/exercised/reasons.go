@@ -2,6 +2,7 @@ package exercised
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/guest"
@@ -104,4 +105,31 @@ func (r Run) WentWrong() []guest.Trouble {
 		return nil
 	}
 	return oracle.DeviceTrouble(r.trouble)
+}
+
+// NotNegotiated says which of the commands of the run's guests gave up
+// for want of a feature the run did not negotiate (guest.Trouble.Excused),
+// naming each command and the features it needed, in log order; "" when
+// none did or the run failed (Err). A row expected to give a finding that
+// its run reaches only through such a command (a writeback write without
+// VIRTIO_BLK_F_CONFIG_WCE) cannot give it with the device: the path the
+// finding is on was never taken.
+func (r Run) NotNegotiated() string {
+	if r.err != nil {
+		return ""
+	}
+	var out []string
+	for _, t := range r.trouble {
+		if !t.Excused() {
+			continue
+		}
+		var names []string
+		for f := range 64 {
+			if t.Needs.Has(spec.Feature(f)) && !t.Negotiated.Has(spec.Feature(f)) {
+				names = append(names, spec.DeviceFeatureName(r.dev, f))
+			}
+		}
+		out = append(out, fmt.Sprintf("%q without %s", t.Command, strings.Join(names, ", ")))
+	}
+	return strings.Join(out, "; ")
 }
