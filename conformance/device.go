@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/migsim/migsim/conformance/extdevice"
+	"github.com/migsim/migsim/conformance/factorycheck"
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/spec"
 )
@@ -51,7 +52,7 @@ type factoryDevice struct {
 	name    string
 	f       member.Factory
 	builtin bool
-	// net marks a NetFactoryDevice's (probeFactory).
+	// net marks a NetFactoryDevice's (factorycheck.Check).
 	net bool
 }
 
@@ -71,13 +72,13 @@ func (d factoryDevice) Declares() ([]spec.Edition, map[string][]string, error) {
 	return slices.Clone(spec.Editions), extdevice.AllKnobs(), nil
 }
 
-// probe checks a caller's factory (probeFactory); migsim's own are known
+// probe checks a caller's factory (factorycheck.Check); migsim's own are known
 // to build their type.
 func (d factoryDevice) probe() error {
 	if d.builtin {
 		return nil
 	}
-	return probeFactory(d.f, d.net)
+	return factorycheck.Check(d.f, d.net)
 }
 
 // ExecDevice is an external device: the command argv, started per row,

@@ -1,4 +1,10 @@
-package conformance
+// Package factorycheck checks a caller's member.Factory before the
+// conformance kit judges the devices it builds (docs/conformance.md,
+// "Running the kit"): a nil factory, one that builds a nil device, and one
+// whose devices name another device type than the kit would judge them as
+// are errors that say what to do, where they would otherwise fail every
+// unit as a device panic or be judged on the other device type's rows.
+package factorycheck
 
 import (
 	"errors"
@@ -11,23 +17,20 @@ import (
 // typedDevice is a member that names its device type (member.Core does).
 type typedDevice interface{ Type() member.DeviceType }
 
-// probeFactory checks a caller's factory before the kit uses it: a nil
-// factory, one that builds a nil device, and one whose devices name
-// another device type than the kit would judge them as (a virtio-net
-// device given as FactoryDevice, a virtio-blk one as NetFactoryDevice)
-// are errors that say what to do, where they would otherwise fail every
-// unit as a device panic or be judged on the other type's rows. It builds
-// one device per edition with a bare configuration (no guest memory, no
-// backing) until one builds; a factory that panics so is left to the
-// units, which report its panic with the configuration they gave. A
-// member that does not name its type (a wrapper around a member.Device)
-// is taken as the type it was given as.
-func probeFactory(f member.Factory, net bool) error {
+// Check checks f, given to the kit as a virtio-net device when net is
+// set (conformance.NetFactoryDevice) and as a virtio-blk one otherwise
+// (conformance.FactoryDevice, conformance.Run). It builds one device per
+// edition with a bare configuration (no guest memory, no backing) until
+// one builds; a factory that panics so is left to the units, which report
+// its panic with the configuration they gave. A member that does not name
+// its type (a wrapper around a member.Device) is taken as the type it was
+// given as.
+func Check(f member.Factory, net bool) error {
 	if f == nil {
 		return errors.New("the member.Factory is nil")
 	}
 	for _, e := range spec.Editions {
-		d, ok := probeOne(f, e)
+		d, ok := buildOne(f, e)
 		if !ok {
 			continue
 		}
@@ -52,9 +55,9 @@ func probeFactory(f member.Factory, net bool) error {
 	return nil
 }
 
-// probeOne builds one member of edition e with f; ok is false when f
+// buildOne builds one member of edition e with f; ok is false when f
 // panicked.
-func probeOne(f member.Factory, e spec.Edition) (d member.Device, ok bool) {
+func buildOne(f member.Factory, e spec.Edition) (d member.Device, ok bool) {
 	defer func() {
 		if recover() != nil {
 			d, ok = nil, false
