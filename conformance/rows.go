@@ -153,13 +153,13 @@ func (k *kit) judgeRow(u *Unit, r row, f member.Factory) {
 	}
 	rep := o.FirstUnexpected(want)
 	if rep == nil && o.Defect == "" && want != "" && !o.Interrupted && !o.FoundBy(want) {
-		// The expected finding came from no exploration: when the guest
-		// gave up on a command without migration for want of a feature
-		// the device does not offer, the row's path to it was never
-		// taken, which says nothing of the device.
+		// The expected finding came from no exploration: when the run
+		// without migration shows its path never taken for want of a
+		// feature the device does not offer (a command the guest gave up
+		// on, a peer's write ignored), that says nothing of the device.
 		if t, ok := k.withoutTarget(r, f); ok {
-			if cmds := k.refs.without(t, 0).NotNegotiated(); cmds != "" {
-				u.skip(fmt.Sprintf("not exercised: %s needs what the guest gave up on without migration: %s", r.expected(), cmds))
+			if why := k.refs.without(t, 0).Unexercised(r.expected()); why != "" {
+				u.skip(why)
 				return
 			}
 		}

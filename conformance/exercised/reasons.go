@@ -7,6 +7,7 @@ import (
 	"github.com/migsim/migsim/catalog"
 	"github.com/migsim/migsim/guest"
 	"github.com/migsim/migsim/oracle"
+	"github.com/migsim/migsim/scenario"
 	"github.com/migsim/migsim/spec"
 )
 
@@ -44,6 +45,10 @@ type Run struct {
 	err     error
 	fs      spec.Features
 	probed  bool
+	// scn and ed are the row's scenario and edition: what its peers
+	// wrote (IgnoredPeerWrites).
+	scn *scenario.Scenario
+	ed  spec.Edition
 }
 
 // RunWithout runs t's scenario once without migration
@@ -58,7 +63,7 @@ func RunWithout(t catalog.Target) Run {
 // catalog.Target.ReferenceTrouble returned for it, from any seed): a
 // caller that keeps the runs it made reads them without running again.
 func RunOf(t catalog.Target, log []string, trouble []guest.Trouble, err error) Run {
-	r := Run{dev: spec.VirtioDeviceIDBlk, log: log, trouble: trouble, err: err}
+	r := Run{dev: spec.VirtioDeviceIDBlk, log: log, trouble: trouble, err: err, scn: t.Scenario, ed: t.Edition}
 	if t.NetMember != nil {
 		r.dev = spec.VirtioDeviceIDNet
 	}
@@ -132,4 +137,25 @@ func (r Run) NotNegotiated() string {
 		out = append(out, fmt.Sprintf("%q without %s", t.Command, strings.Join(names, ", ")))
 	}
 	return strings.Join(out, "; ")
+}
+
+// Unexercised says why a row expected to give the finding expected (as
+// its verdict reads, "violation transparent") that no exploration reached
+// says nothing of the device: its run without migration shows that the
+// path to the finding was never taken, the guest giving up on a command
+// for want of a feature the run did not negotiate (NotNegotiated) or the
+// device ignoring a peer's write that needs one (IgnoredPeerWrites); ""
+// when it shows neither.
+func (r Run) Unexercised(expected string) string {
+	var why []string
+	if cmds := r.NotNegotiated(); cmds != "" {
+		why = append(why, "what the guest gave up on without migration: "+cmds)
+	}
+	if writes := r.IgnoredPeerWrites(); writes != "" {
+		why = append(why, "a peer's write the device ignored without migration: "+writes)
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("not exercised: %s needs %s", expected, strings.Join(why, "; and "))
 }
