@@ -10,7 +10,6 @@ import (
 	"github.com/migsim/migsim/member"
 	"github.com/migsim/migsim/member/blk"
 	"github.com/migsim/migsim/pcie"
-	"github.com/migsim/migsim/spec"
 )
 
 // peerWriteRows are the rows whose expected finding is a peer's writeback
@@ -25,10 +24,6 @@ var peerWriteRows = []string{"peer-devcfg-write-quiesced/draft-2023", "peer-devc
 // DP-DEV-09, DP-DEV-10, DRAFT-STOP-03, DRAFT-FRZ-03, DRAFT-CTX-01 and
 // DRAFT-PCI-01 ("expected violation transparent, got pass").
 func TestRows_PeerWriteNeedsAFeatureNotOffered(t *testing.T) {
-	noWCE := func(c member.Config) member.Device {
-		c.Features = blk.DefaultFeatures &^ spec.Features(spec.FeatureBlkConfigWCE.Mask())
-		return blk.New(c)
-	}
 	rep, err := conformance.Check(conformance.FactoryDevice("nowce.New", noWCE), conformance.Parts(false, true),
 		conformance.Scenarios("peer-devcfg-write-quiesced", "peer-mmio-writes-stopped"))
 	require.NoError(t, err)
